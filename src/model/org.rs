@@ -1,0 +1,723 @@
+//! The validated organization model.
+
+use std::collections::HashMap;
+
+use chrono_tz::Tz;
+use petgraph::graph::{DiGraph, NodeIndex};
+use smallvec::SmallVec;
+
+use super::spec::OrgSpec;
+use super::{DeskIx, Id, SiteIx, SymIx, UnitIx};
+use crate::hours::Hours;
+use crate::problem::{Problem, ProblemKind, Problems};
+
+/// A site: a building or other place.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Site id.
+    pub id: Id,
+    /// Human name (the id when none was given).
+    pub name: Id,
+    /// Street address.
+    pub address: Option<String>,
+}
+
+/// A unit in the chain of command.
+#[derive(Debug, Clone)]
+#[allow(dead_code)]
+pub struct Unit {
+    /// Unit id.
+    pub id: Id,
+    /// Human name (the id when none was given).
+    pub name: Id,
+    /// The unit it reports to.
+    pub parent: Option<Id>,
+    /// The desk that owns escalations for this unit.
+    pub duty_desk: Option<Id>,
+    pub(crate) parent_ix: Option<UnitIx>,
+    pub(crate) duty_desk_ix: Option<DeskIx>,
+}
+
+/// A desk.
+#[derive(Debug, Clone)]
+#[allow(dead_code)]
+pub struct Desk {
+    /// Desk id.
+    pub id: Id,
+    /// Human name (the id when none was given).
+    pub name: Id,
+    /// The unit that staffs it.
+    pub unit: Id,
+    /// The site where it is.
+    pub site: Id,
+    /// What it can solve.
+    pub capabilities: SmallVec<[Id; 4]>,
+    /// Authority level.
+    pub authority: u32,
+    /// Languages spoken (empty: unspecified).
+    pub languages: SmallVec<[Id; 2]>,
+    /// Opening hours.
+    pub hours: Hours,
+    /// Expected queue in minutes.
+    pub wait_minutes: u32,
+    /// What the customer must bring.
+    pub requires: SmallVec<[Id; 2]>,
+    /// Today's practice: need → desk it sends people to, sorted by need.
+    pub refers: SmallVec<[(Id, Id); 1]>,
+    pub(crate) unit_ix: UnitIx,
+    pub(crate) site_ix: SiteIx,
+    pub(crate) capability_ixs: SmallVec<[SymIx; 4]>,
+    pub(crate) refers_ix: SmallVec<[(SymIx, DeskIx); 1]>,
+}
+
+/// A node of the organization graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrgNode {
+    /// A site, by index into [`Org::sites`].
+    Site(u32),
+    /// A unit, by index into [`Org::units`].
+    Unit(u32),
+    /// A desk, by index into [`Org::desks`].
+    Desk(u32),
+}
+
+/// An edge of the organization graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrgEdge {
+    /// Parent unit → child unit (chain of command, downwards).
+    Command,
+    /// Unit → desk it staffs.
+    Staffs,
+    /// Desk → the site it is at.
+    LocatedAt,
+    /// Desk → desk it refers customers to today, for the need (interned symbol index).
+    Refers(u32),
+    /// Site → site, minutes of travel.
+    Travel(u32),
+}
+
+/// A validated organization.
+///
+/// Built from an [`OrgSpec`] with [`Org::from_spec`], or loaded from a file with
+/// [`load::org_from_path`](crate::load::org_from_path).
+#[derive(Debug, Clone)]
+#[allow(dead_code)] // some indexes are used only by later layers
+pub struct Org {
+    pub(crate) name: Option<String>,
+    pub(crate) timezone: Tz,
+    pub(crate) holidays: Option<String>,
+    pub(crate) sites: Vec<Site>,
+    pub(crate) units: Vec<Unit>,
+    pub(crate) desks: Vec<Desk>,
+    pub(crate) site_ix: HashMap<Id, SiteIx>,
+    pub(crate) unit_ix: HashMap<Id, UnitIx>,
+    pub(crate) desk_ix: HashMap<Id, DeskIx>,
+    /// Interned capability and need names.
+    pub(crate) symbols: Vec<Id>,
+    pub(crate) symbol_ix: HashMap<Id, SymIx>,
+    /// (from, to) → minutes; same site is 0; absent is unreachable.
+    pub(crate) travel: HashMap<(SiteIx, SiteIx), u32>,
+    pub(crate) graph: DiGraph<OrgNode, OrgEdge>,
+    pub(crate) site_node: Vec<NodeIndex>,
+    pub(crate) unit_node: Vec<NodeIndex>,
+    pub(crate) desk_node: Vec<NodeIndex>,
+    pub(crate) spec: OrgSpec,
+}
+
+impl Org {
+    /// Validate an organization spec, reporting every problem found.
+    ///
+    /// Checks: duplicate ids, unknown references (desk → unit/site, unit → parent/duty desk,
+    /// travel → site, referral → desk), cycles in the chain of command, malformed opening
+    /// hours, unknown time zone or holiday country, negative or absurd values.
+    ///
+    /// # Errors
+    /// [`Problems`] listing every error (with the path of each, e.g. `desks[2].unit`).
+    ///
+    /// # Example
+    /// ```
+    /// use rightdesk::{Org, OrgSpec};
+    /// let spec: OrgSpec = serde_json::from_str(r#"{
+    ///   "sites": [{"id": "hq"}],
+    ///   "units": [{"id": "records"}],
+    ///   "desks": [{"id": "counter", "unit": "records", "site": "hq",
+    ///              "capabilities": ["report.copy"]}]
+    /// }"#)?;
+    /// let org = Org::from_spec(spec)?;
+    /// assert_eq!(org.desk("counter").map(|d| d.site.as_str()), Some("hq"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_spec(spec: OrgSpec) -> Result<Org, Problems> {
+        let mut problems: Vec<Problem> = Vec::new();
+
+        let timezone = match spec.timezone.as_deref() {
+            None => Tz::UTC,
+            Some(name) => match name.parse::<Tz>() {
+                Ok(tz) => tz,
+                Err(_) => {
+                    problems.push(
+                        Problem::error(
+                            ProblemKind::BadSetting,
+                            "timezone",
+                            format!("unknown time zone `{name}`"),
+                        )
+                        .with_hint("use an IANA time zone name, e.g. `America/Los_Angeles`"),
+                    );
+                    Tz::UTC
+                }
+            },
+        };
+        if let Some(cc) = spec.holidays.as_deref() {
+            if cc.parse::<opening_hours::localization::Country>().is_err() {
+                problems.push(
+                    Problem::error(
+                        ProblemKind::BadSetting,
+                        "holidays",
+                        format!("unknown holiday country `{cc}`"),
+                    )
+                    .with_hint("use an ISO 3166 two-letter country code, e.g. `US`"),
+                );
+            }
+        }
+
+        // Sites.
+        let mut sites = Vec::with_capacity(spec.sites.len());
+        let mut site_ix: HashMap<Id, SiteIx> = HashMap::with_capacity(spec.sites.len());
+        for (i, s) in spec.sites.iter().enumerate() {
+            let id = Id::from(&s.id);
+            check_id(&mut problems, &format!("sites[{i}].id"), &s.id);
+            if site_ix.contains_key(&id) {
+                problems.push(duplicate("site", &format!("sites[{i}].id"), &id));
+                continue;
+            }
+            site_ix.insert(id.clone(), sites.len() as SiteIx);
+            sites.push(Site {
+                name: s
+                    .name
+                    .as_deref()
+                    .map(Id::from)
+                    .unwrap_or_else(|| id.clone()),
+                id,
+                address: s.address.clone(),
+            });
+        }
+
+        // Travel.
+        let mut travel: HashMap<(SiteIx, SiteIx), u32> = HashMap::new();
+        let mut explicit: HashMap<(SiteIx, SiteIx), usize> = HashMap::new();
+        for (i, t) in spec.travel.iter().enumerate() {
+            let from = lookup(
+                &mut problems,
+                &site_ix,
+                "site",
+                &format!("travel[{i}].from"),
+                &t.from,
+            );
+            let to = lookup(
+                &mut problems,
+                &site_ix,
+                "site",
+                &format!("travel[{i}].to"),
+                &t.to,
+            );
+            if let (Some(a), Some(b)) = (from, to) {
+                if a == b {
+                    problems.push(
+                        Problem::error(
+                            ProblemKind::BadValue,
+                            format!("travel[{i}]"),
+                            format!("travel from site `{}` to itself", t.from),
+                        )
+                        .with_hint("travel within a site is always 0 minutes; remove this entry"),
+                    );
+                    continue;
+                }
+                if let Some(prev) = explicit.insert((a, b), i) {
+                    problems.push(
+                        Problem::error(
+                            ProblemKind::DuplicateId,
+                            format!("travel[{i}]"),
+                            format!("travel from `{}` to `{}` is given twice", t.from, t.to),
+                        )
+                        .with_hint(format!("see travel[{prev}]")),
+                    );
+                }
+                travel.insert((a, b), t.minutes);
+            }
+        }
+        // Symmetric unless given both ways.
+        let given: Vec<((SiteIx, SiteIx), u32)> = travel.iter().map(|(&k, &m)| (k, m)).collect();
+        for ((a, b), m) in given {
+            if !explicit.contains_key(&(b, a)) {
+                travel.insert((b, a), m);
+            }
+        }
+
+        // Units (first pass: ids).
+        let mut unit_ix: HashMap<Id, UnitIx> = HashMap::with_capacity(spec.units.len());
+        let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
+        for (i, u) in spec.units.iter().enumerate() {
+            let id = Id::from(&u.id);
+            check_id(&mut problems, &format!("units[{i}].id"), &u.id);
+            if unit_ix.contains_key(&id) {
+                problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
+                continue;
+            }
+            unit_ix.insert(id, unit_spec_ix.len() as UnitIx);
+            unit_spec_ix.push(i);
+        }
+
+        // Desks (first pass: ids).
+        let mut desk_ix: HashMap<Id, DeskIx> = HashMap::with_capacity(spec.desks.len());
+        let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desks.len());
+        for (i, d) in spec.desks.iter().enumerate() {
+            let id = Id::from(&d.id);
+            check_id(&mut problems, &format!("desks[{i}].id"), &d.id);
+            if desk_ix.contains_key(&id) {
+                problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
+                continue;
+            }
+            desk_ix.insert(id, desk_spec_ix.len() as DeskIx);
+            desk_spec_ix.push(i);
+        }
+
+        // Units (second pass: references).
+        let mut units = Vec::with_capacity(unit_spec_ix.len());
+        for &i in &unit_spec_ix {
+            let u = &spec.units[i];
+            let id = Id::from(&u.id);
+            let parent_ix = u.parent.as_ref().and_then(|p| {
+                lookup(
+                    &mut problems,
+                    &unit_ix,
+                    "unit",
+                    &format!("units[{i}].parent"),
+                    p,
+                )
+            });
+            let duty_desk_ix = u.duty_desk.as_ref().and_then(|d| {
+                lookup(
+                    &mut problems,
+                    &desk_ix,
+                    "desk",
+                    &format!("units[{i}].duty_desk"),
+                    d,
+                )
+            });
+            units.push(Unit {
+                name: u
+                    .name
+                    .as_deref()
+                    .map(Id::from)
+                    .unwrap_or_else(|| id.clone()),
+                id,
+                parent: u.parent.as_deref().map(Id::from),
+                duty_desk: u.duty_desk.as_deref().map(Id::from),
+                parent_ix,
+                duty_desk_ix,
+            });
+        }
+        // Chain-of-command cycles: walk up from each unit.
+        let mut reported_cycle = vec![false; units.len()];
+        for start in 0..units.len() {
+            let mut seen: Vec<usize> = Vec::new();
+            let mut cur = Some(start);
+            while let Some(u) = cur {
+                if let Some(pos) = seen.iter().position(|&s| s == u) {
+                    let cycle = &seen[pos..];
+                    if cycle.iter().all(|&c| !reported_cycle[c]) {
+                        for &c in cycle {
+                            reported_cycle[c] = true;
+                        }
+                        let names: Vec<&str> =
+                            cycle.iter().map(|&c| units[c].id.as_str()).collect();
+                        let first = cycle[0];
+                        problems.push(
+                            Problem::error(
+                                ProblemKind::CommandCycle,
+                                format!("units[{}].parent", unit_spec_ix[first]),
+                                format!(
+                                    "the chain of command loops: {} -> {}",
+                                    names.join(" -> "),
+                                    names[0]
+                                ),
+                            )
+                            .with_id(units[first].id.clone())
+                            .with_hint(
+                                "a unit's parent must be above it; remove one `parent` link",
+                            ),
+                        );
+                    }
+                    break;
+                }
+                seen.push(u);
+                cur = units[u].parent_ix.map(|p| p as usize);
+            }
+        }
+
+        // Symbols.
+        let mut symbols: Vec<Id> = Vec::new();
+        let mut symbol_ix: HashMap<Id, SymIx> = HashMap::new();
+        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut HashMap<Id, SymIx>, s: &str) -> SymIx {
+            if let Some(&ix) = symbol_ix.get(s) {
+                return ix;
+            }
+            let ix = symbols.len() as SymIx;
+            let id = Id::from(s);
+            symbols.push(id.clone());
+            symbol_ix.insert(id, ix);
+            ix
+        }
+
+        // Desks (second pass).
+        let mut hours_cache: HashMap<String, Hours> = HashMap::new();
+        let mut desks = Vec::with_capacity(desk_spec_ix.len());
+        for &i in &desk_spec_ix {
+            let d = &spec.desks[i];
+            let id = Id::from(&d.id);
+            let unit = lookup(
+                &mut problems,
+                &unit_ix,
+                "unit",
+                &format!("desks[{i}].unit"),
+                &d.unit,
+            );
+            let site = lookup(
+                &mut problems,
+                &site_ix,
+                "site",
+                &format!("desks[{i}].site"),
+                &d.site,
+            );
+            let hours = match d.hours.as_deref() {
+                None => Hours::always(),
+                Some(text) => match hours_cache.get(text) {
+                    Some(h) => h.clone(),
+                    None => match Hours::parse(text, spec.holidays.as_deref()) {
+                        Ok(h) => {
+                            hours_cache.insert(text.to_owned(), h.clone());
+                            h
+                        }
+                        Err(e) => {
+                            problems.push(
+                                Problem::error(
+                                    ProblemKind::MalformedHours,
+                                    format!("desks[{i}].hours"),
+                                    format!("malformed opening hours `{text}`: {}", e.message()),
+                                )
+                                .with_id(id.clone())
+                                .with_hint(
+                                    "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
+                                ),
+                            );
+                            Hours::always()
+                        }
+                    },
+                },
+            };
+            let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
+            let mut capabilities: SmallVec<[Id; 4]> = SmallVec::new();
+            for (j, c) in d.capabilities.iter().enumerate() {
+                check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
+                let ix = intern(&mut symbols, &mut symbol_ix, c);
+                if capability_ixs.contains(&ix) {
+                    problems.push(
+                        Problem::warning(
+                            ProblemKind::DuplicateId,
+                            format!("desks[{i}].capabilities[{j}]"),
+                            format!("capability `{c}` is listed twice"),
+                        )
+                        .with_id(id.clone()),
+                    );
+                    continue;
+                }
+                capability_ixs.push(ix);
+                capabilities.push(symbols[ix as usize].clone());
+            }
+            let mut refers: SmallVec<[(Id, Id); 1]> = SmallVec::new();
+            let mut refers_ix: SmallVec<[(SymIx, DeskIx); 1]> = SmallVec::new();
+            for (need, to) in &d.refers {
+                let target = lookup(
+                    &mut problems,
+                    &desk_ix,
+                    "desk",
+                    &format!("desks[{i}].refers.{need}"),
+                    to,
+                );
+                if let Some(t) = target {
+                    let n = intern(&mut symbols, &mut symbol_ix, need);
+                    refers.push((symbols[n as usize].clone(), Id::from(to)));
+                    refers_ix.push((n, t));
+                }
+            }
+            desks.push(Desk {
+                name: d
+                    .name
+                    .as_deref()
+                    .map(Id::from)
+                    .unwrap_or_else(|| id.clone()),
+                id,
+                unit: Id::from(&d.unit),
+                site: Id::from(&d.site),
+                capabilities,
+                authority: d.authority,
+                languages: d.languages.iter().map(Id::from).collect(),
+                hours,
+                wait_minutes: d.wait_minutes,
+                requires: d.requires.iter().map(Id::from).collect(),
+                refers,
+                unit_ix: unit.unwrap_or(0),
+                site_ix: site.unwrap_or(0),
+                capability_ixs,
+                refers_ix,
+            });
+        }
+
+        problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
+        if problems.iter().any(Problem::is_error) {
+            return Err(Problems(problems));
+        }
+
+        // The graph.
+        let mut graph = DiGraph::with_capacity(
+            sites.len() + units.len() + desks.len(),
+            units.len() + desks.len() * 2 + travel.len(),
+        );
+        let site_node: Vec<NodeIndex> = (0..sites.len())
+            .map(|i| graph.add_node(OrgNode::Site(i as u32)))
+            .collect();
+        let unit_node: Vec<NodeIndex> = (0..units.len())
+            .map(|i| graph.add_node(OrgNode::Unit(i as u32)))
+            .collect();
+        let desk_node: Vec<NodeIndex> = (0..desks.len())
+            .map(|i| graph.add_node(OrgNode::Desk(i as u32)))
+            .collect();
+        for (i, u) in units.iter().enumerate() {
+            if let Some(p) = u.parent_ix {
+                graph.add_edge(unit_node[p as usize], unit_node[i], OrgEdge::Command);
+            }
+        }
+        for (i, d) in desks.iter().enumerate() {
+            graph.add_edge(unit_node[d.unit_ix as usize], desk_node[i], OrgEdge::Staffs);
+            graph.add_edge(
+                desk_node[i],
+                site_node[d.site_ix as usize],
+                OrgEdge::LocatedAt,
+            );
+            for &(n, t) in &d.refers_ix {
+                graph.add_edge(desk_node[i], desk_node[t as usize], OrgEdge::Refers(n));
+            }
+        }
+        let mut pairs: Vec<_> = travel.iter().map(|(&k, &v)| (k, v)).collect();
+        pairs.sort_unstable();
+        for ((a, b), m) in pairs {
+            graph.add_edge(
+                site_node[a as usize],
+                site_node[b as usize],
+                OrgEdge::Travel(m),
+            );
+        }
+
+        Ok(Org {
+            name: spec.name.clone(),
+            timezone,
+            holidays: spec.holidays.clone(),
+            sites,
+            units,
+            desks,
+            site_ix,
+            unit_ix,
+            desk_ix,
+            symbols,
+            symbol_ix,
+            travel,
+            graph,
+            site_node,
+            unit_node,
+            desk_node,
+            spec,
+        })
+    }
+
+    /// The organization's name, if given.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The time zone opening hours are written in.
+    pub fn timezone(&self) -> Tz {
+        self.timezone
+    }
+
+    /// The holiday country `PH` refers to, if given.
+    pub fn holidays(&self) -> Option<&str> {
+        self.holidays.as_deref()
+    }
+
+    /// All sites, in file order.
+    pub fn sites(&self) -> &[Site] {
+        &self.sites
+    }
+
+    /// All units, in file order.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// All desks, in file order.
+    pub fn desks(&self) -> &[Desk] {
+        &self.desks
+    }
+
+    /// The site with this id.
+    pub fn site(&self, id: &str) -> Option<&Site> {
+        self.site_ix.get(id).map(|&i| &self.sites[i as usize])
+    }
+
+    /// The unit with this id.
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.unit_ix.get(id).map(|&i| &self.units[i as usize])
+    }
+
+    /// The desk with this id.
+    pub fn desk(&self, id: &str) -> Option<&Desk> {
+        self.desk_ix.get(id).map(|&i| &self.desks[i as usize])
+    }
+
+    /// Travel minutes from one site to another: `Some(0)` within a site, `None` when the
+    /// pair is unknown (unreachable) or a site does not exist.
+    pub fn travel_minutes(&self, from: &str, to: &str) -> Option<u32> {
+        let a = *self.site_ix.get(from)?;
+        let b = *self.site_ix.get(to)?;
+        self.travel_ix(a, b)
+    }
+
+    pub(crate) fn travel_ix(&self, a: SiteIx, b: SiteIx) -> Option<u32> {
+        if a == b {
+            Some(0)
+        } else {
+            self.travel.get(&(a, b)).copied()
+        }
+    }
+
+    /// The chain of command of a unit, from the unit itself up to its root.
+    pub fn chain_of_command(&self, unit: &str) -> Vec<&Unit> {
+        let mut out = Vec::new();
+        let mut cur = self.unit_ix.get(unit).copied();
+        while let Some(u) = cur {
+            let unit = &self.units[u as usize];
+            out.push(unit);
+            cur = unit.parent_ix;
+            if out.len() > self.units.len() {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Is `unit` the unit `ancestor` or below it in the chain of command?
+    pub fn is_within(&self, unit: &str, ancestor: &str) -> bool {
+        self.chain_of_command(unit)
+            .iter()
+            .any(|u| u.id == *ancestor)
+    }
+
+    /// Every capability some desk offers and every need some desk refers, interned.
+    pub fn symbols(&self) -> &[Id] {
+        &self.symbols
+    }
+
+    /// The organization graph (sites, units and desks as nodes; chain of command, staffing,
+    /// location, referral and travel edges).
+    pub fn graph(&self) -> &DiGraph<OrgNode, OrgEdge> {
+        &self.graph
+    }
+
+    /// The spec this organization was built from.
+    pub fn spec(&self) -> &OrgSpec {
+        &self.spec
+    }
+}
+
+fn check_id(problems: &mut Vec<Problem>, path: &str, id: &str) {
+    if id.trim().is_empty() {
+        problems.push(
+            Problem::error(ProblemKind::BadValue, path, "empty id")
+                .with_hint("ids are non-empty names such as `records-counter`"),
+        );
+    }
+}
+
+fn duplicate(what: &str, path: &str, id: &Id) -> Problem {
+    Problem::error(
+        ProblemKind::DuplicateId,
+        path,
+        format!("duplicate {what} id `{id}`"),
+    )
+    .with_id(id.clone())
+    .with_hint(format!("each {what} needs its own id"))
+}
+
+fn lookup(
+    problems: &mut Vec<Problem>,
+    table: &HashMap<Id, u32>,
+    what: &str,
+    path: &str,
+    id: &str,
+) -> Option<u32> {
+    match table.get(id) {
+        Some(&ix) => Some(ix),
+        None => {
+            let mut p = Problem::error(
+                ProblemKind::UnknownReference,
+                path,
+                format!("unknown {what} `{id}`"),
+            )
+            .with_id(id);
+            // Typo hints cost O(n) per miss: skip them on very large tables.
+            let hint = if table.len() <= 100_000 {
+                closest_id(table.keys().map(|k| k.as_str()), id)
+            } else {
+                None
+            };
+            if let Some(s) = hint {
+                p = p.with_hint(format!("did you mean `{s}`?"));
+            } else {
+                p = p.with_hint(format!("declare the {what} or fix the id"));
+            }
+            problems.push(p);
+            None
+        }
+    }
+}
+
+/// The most similar candidate by edit distance, if close enough to be a likely typo.
+pub(crate) fn closest_id<'a>(
+    candidates: impl Iterator<Item = &'a str>,
+    target: &str,
+) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(c, target);
+        if d <= (target.chars().count() / 3).max(1) && best.is_none_or(|(bd, bs)| (d, c) < (bd, bs))
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, s)| s)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
