@@ -8,14 +8,17 @@
     deny(clippy::unwrap_used, clippy::panic, clippy::expect_used)
 )]
 
+pub mod analyze;
 pub mod explain;
 pub mod hours;
 pub mod load;
 pub mod model;
+pub mod policy_test;
 pub mod problem;
 pub mod resolve;
 pub mod rules;
 pub mod status;
+pub mod synth;
 
 pub use explain::Explanation;
 pub use hours::Hours;

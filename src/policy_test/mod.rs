@@ -1,0 +1,1 @@
+//! Policy tests: routing expectations as data, a runner, and rule coverage. (Being written.)

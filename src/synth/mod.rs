@@ -1,0 +1,1 @@
+//! Seeded generators of realistic synthetic organizations, rules and requests. (Being written.)
