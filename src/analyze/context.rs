@@ -139,6 +139,120 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// Distinct rule demands (signature index) with the live rules making them, in order of
+    /// first rule.
+    pub(crate) fn live_sigs(&self) -> Vec<(usize, Vec<usize>)> {
+        let statics = self.statics();
+        let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut pos: HashMap<usize, usize> = HashMap::new();
+        for (r, _) in self.live_rules() {
+            let Some(&s) = statics.of_rule.get(r) else {
+                continue;
+            };
+            match pos.get(&s) {
+                Some(&p) => {
+                    if let Some(e) = out.get_mut(p) {
+                        e.1.push(r);
+                    }
+                }
+                None => {
+                    pos.insert(s, out.len());
+                    out.push((s, vec![r]));
+                }
+            }
+        }
+        out
+    }
+
+    /// The ids of rules at these evaluation indexes.
+    pub(crate) fn rule_ids(&self, rules: &[usize]) -> Vec<Id> {
+        rules
+            .iter()
+            .filter_map(|&r| self.rules.rules().get(r))
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// A request the rule decides, when one was found.
+    pub(crate) fn rule_example(&self, r: usize) -> Option<Request> {
+        let rule = self.rules.rules().get(r)?;
+        match self.reach().get(r)? {
+            Reach::Decides(w) => Some(self.logic().request(w, &rule.capability, None)),
+            _ => None,
+        }
+    }
+
+    /// Sites where at least one desk is: where customers walk in.
+    pub(crate) fn customer_sites(&self) -> Vec<bool> {
+        let mut out = vec![false; self.org.sites().len()];
+        for d in self.org.desks() {
+            if let Some(s) = out.get_mut(d.site_ix as usize) {
+                *s = true;
+            }
+        }
+        out
+    }
+
+    /// Per site: can a customer there reach one of these desks (same site, or a known
+    /// travel time to its site)?
+    pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> Vec<bool> {
+        let n = self.org.sites().len();
+        let mut at = vec![false; n];
+        for &d in desks {
+            if let Some(s) = self.desk(d).and_then(|d| at.get_mut(d.site_ix as usize)) {
+                *s = true;
+            }
+        }
+        let mut out = at.clone();
+        let g = self.org.graph();
+        for (s, _) in at.iter().enumerate().filter(|(_, a)| **a) {
+            let Some(&node) = self.org.site_node.get(s) else {
+                continue;
+            };
+            for e in g.edges_directed(node, petgraph::Direction::Incoming) {
+                if let (OrgEdge::Travel(_), Some(OrgNode::Site(from))) =
+                    (e.weight(), g.node_weight(e.source()))
+                {
+                    if let Some(o) = out.get_mut(*from as usize) {
+                        *o = true;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The nearest site (by known travel, over any number of legs: Dijkstra) holding one of
+    /// these desks, from site `from`, with the minutes.
+    pub(crate) fn nearest_by_road(&self, from: usize, desks: &[DeskIx]) -> Option<(Id, u32)> {
+        let g = self.org.graph();
+        let travel =
+            petgraph::visit::EdgeFiltered::from_fn(g, |e| matches!(e.weight(), OrgEdge::Travel(_)));
+        let start = *self.org.site_node.get(from)?;
+        let dist = petgraph::algo::dijkstra(&travel, start, None, |e| match e.weight() {
+            OrgEdge::Travel(m) => u64::from(*m),
+            _ => 0,
+        });
+        desks
+            .iter()
+            .filter_map(|&d| self.desk(d))
+            .filter_map(|d| {
+                let node = self.org.site_node.get(d.site_ix as usize)?;
+                dist.get(node).map(|m| (*m, d.site.clone()))
+            })
+            .min()
+            .map(|(m, s)| (s, u32::try_from(m).unwrap_or(u32::MAX)))
+    }
+
+    /// The site id at an index.
+    pub(crate) fn site_id(&self, s: usize) -> Id {
+        self.org
+            .sites()
+            .get(s)
+            .map(|s| s.id.clone())
+            .unwrap_or_else(|| Id::from(""))
+    }
+
     /// Static candidate desks of each rule.
     pub(crate) fn statics(&self) -> &Statics {
         self.statics.get_or_init(|| Statics::build(self))
@@ -380,6 +494,14 @@ impl RuleLogic {
             .map(|w| w.is_some())
     }
 
+    /// Groups of rules that may be TRUE for the same need value (each sorted), and the
+    /// rules that do not pin `need` (compared with every rule).
+    pub(crate) fn groups(&self) -> (Vec<&Vec<usize>>, &[usize]) {
+        let mut g: Vec<(&String, &Vec<usize>)> = self.by_need.iter().collect();
+        g.sort();
+        (g.into_iter().map(|(_, v)| v).collect(), &self.wildcards)
+    }
+
     /// Rules that may be TRUE for this need, in evaluation order.
     pub(crate) fn for_need(&self, need: &str) -> Vec<usize> {
         let mut v: Vec<usize> = self.by_need.get(need).cloned().unwrap_or_default();
@@ -588,11 +710,6 @@ impl Statics {
             in_scope,
             candidates,
         }
-    }
-
-    /// The static candidates of the rule at this evaluation index.
-    pub(crate) fn of(&self, rule: usize) -> Option<&(Signature, Static)> {
-        self.of_rule.get(rule).and_then(|&s| self.sigs.get(s))
     }
 }
 
