@@ -4,7 +4,7 @@
 
 use super::Lint;
 use super::context::Context;
-use super::coverage_gap::{rule_list, scope};
+use super::coverage_gap::{rules_require, scope};
 use super::finding::{Code, Finding, Severity, Subject};
 use super::logic::Dnf;
 
@@ -29,7 +29,6 @@ impl Lint for AuthorityGap {
                 continue;
             }
             let ids = cx.rule_ids(&rules);
-            let by = rule_list(&ids);
             let example = rules.first().and_then(|&r| cx.rule_example(r));
             if st.candidates.is_empty() {
                 let mut holders: Vec<(u32, String)> = st
@@ -50,7 +49,8 @@ impl Lint for AuthorityGap {
                         Code::AuthorityGap,
                         Severity::Error,
                         format!(
-                            "{by} require authority {needed} for `{}`, but the desks offering it{} hold at most {best} ({}): nobody may solve it",
+                            "{} authority {needed} for `{}`, but the desks offering it{} hold at most {best} ({}): nobody may solve it",
+                            rules_require(&ids),
                             sig.capability,
                             scope(sig),
                             list.join(", ")
@@ -111,9 +111,10 @@ impl Lint for AuthorityGap {
                 Code::AuthorityGap,
                 Severity::Warning,
                 format!(
-                    "customers at {} can reach desks offering `{}`, but none with the authority {needed} that {by} require",
+                    "customers at {} can reach desks offering `{}`, but none with authority {needed} ({} it)",
                     sites.join(", "),
-                    sig.capability
+                    sig.capability,
+                    rules_require(&ids)
                 ),
                 fix,
             )

@@ -616,6 +616,10 @@ pub(crate) struct Signature {
     pub(crate) site: Option<Id>,
     pub(crate) language: Option<Id>,
     pub(crate) desk_site: Option<Id>,
+    /// `{ fact: F }` language constraint: the fact.
+    pub(crate) language_fact: Option<Id>,
+    /// `{ fact: F }` desk site constraint: the fact.
+    pub(crate) desk_site_fact: Option<Id>,
 }
 
 impl Signature {
@@ -624,7 +628,13 @@ impl Signature {
             Some(ValueRef::Literal(s)) => Some(Id::from(s.as_str())),
             _ => None,
         };
+        let fact = |v: &Option<ValueRef>| match v {
+            Some(ValueRef::Fact { fact }) => Some(Id::from(fact.as_str())),
+            _ => None,
+        };
         Signature {
+            language_fact: fact(&rule.language),
+            desk_site_fact: fact(&rule.desk_site),
             capability: rule.capability.clone(),
             authority: rule.authority,
             unit: rule.unit.clone(),
@@ -866,6 +876,16 @@ impl Weekly {
             }
         }
         out
+    }
+
+    /// The desks open at some time on day `day` (0 = Monday).
+    pub(crate) fn open_desks(&self, day: usize) -> Vec<DeskIx> {
+        self.schedule_of
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| self.schedules.get(**s).is_some_and(|b| b.day_open(day)))
+            .map(|(d, _)| d as DeskIx)
+            .collect()
     }
 
     /// The date of day `day` (0 = Monday).

@@ -19,7 +19,6 @@ use super::context::{Context, DeskIx, Signature, Static};
 use super::finding::{Code, Finding, Severity, Subject};
 use super::logic::{Dnf, FactNo};
 use crate::model::Id;
-use crate::rules::ValueRef;
 
 /// See the [module docs](self).
 pub(crate) struct CoverageGap;
@@ -41,6 +40,7 @@ impl Lint for CoverageGap {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let statics = cx.statics();
+        let mut day_gaps: Vec<DayGap> = Vec::new();
         for (s, rules) in cx.live_sigs() {
             let Some((sig, st)) = statics.sigs.get(s) else {
                 continue;
@@ -51,17 +51,32 @@ impl Lint for CoverageGap {
                     .with(ids.iter().cloned().map(Subject::Rule))
                     .example(rules.first().and_then(|&r| cx.rule_example(r)))
             };
-            let by = rule_list(&ids);
             if st.with_capability.is_empty() {
-                out.push(base(Finding::new(
-                    Code::CoverageGap,
-                    Severity::Error,
-                    format!("no desk offers `{}`, which {by} require", sig.capability),
-                    format!(
+                let owner = rules
+                    .first()
+                    .and_then(|&r| cx.rules.rules().get(r))
+                    .and_then(|r| r.owner.as_ref());
+                let fix = match suggest_desk(cx, sig, owner) {
+                    Some(d) => format!(
+                        "add `{}` to the capabilities of a desk{} (e.g. `{d}`)",
+                        sig.capability,
+                        scope(sig)
+                    ),
+                    None => format!(
                         "add `{}` to the capabilities of a desk{}",
                         sig.capability,
                         scope(sig)
                     ),
+                };
+                out.push(base(Finding::new(
+                    Code::CoverageGap,
+                    Severity::Error,
+                    format!(
+                        "no desk offers `{}`, required by {}",
+                        sig.capability,
+                        rule_list(&ids)
+                    ),
+                    fix,
                 )));
                 continue;
             }
@@ -76,10 +91,12 @@ impl Lint for CoverageGap {
                     Code::CoverageGap,
                     Severity::Error,
                     format!(
-                        "{} offer `{}`, but none{} as {by} require",
+                        "{} offer{} `{}`, but none{}, as {}",
                         offered.join(", "),
+                        if offered.len() == 1 { "s" } else { "" },
                         sig.capability,
-                        scope(sig)
+                        scope(sig),
+                        rules_require(&ids)
                     ),
                     format!(
                         "add `{}` to a desk{}, or widen the rule's scope",
@@ -93,17 +110,45 @@ impl Lint for CoverageGap {
                 // An authority gap; reported by `authority-gap`.
                 continue;
             }
-            hours(cx, sig, st, &by, out, &base);
-            let rule = rules.first().and_then(|&r| cx.rules.rules().get(r));
-            if let Some(ValueRef::Fact { fact }) = rule.and_then(|r| r.language.as_ref()) {
-                languages(cx, sig, st, &rules, fact, &by, out, &base);
+            if let Some(gap) = hours(cx, sig, st, &rules, out, &base) {
+                day_gaps.push(gap);
             }
-            match rule.and_then(|r| r.desk_site.as_ref()) {
-                Some(ValueRef::Fact { fact }) => sites(cx, sig, st, &rules, fact, &by, out, &base),
-                _ => reach(cx, sig, st, &rules, &by, out, &base),
+            if let Some(fact) = &sig.language_fact {
+                languages(cx, sig, st, &rules, fact, out, &base);
+            }
+            match &sig.desk_site_fact {
+                Some(fact) => sites(cx, sig, st, &rules, fact, out, &base),
+                None => reach(cx, sig, st, &rules, out, &base),
             }
         }
+        days(cx, day_gaps, out);
     }
+}
+
+/// A desk that could take on a capability: in the rule's scope (or its owner unit) with
+/// enough authority.
+fn suggest_desk(cx: &Context<'_>, sig: &Signature, owner: Option<&Id>) -> Option<Id> {
+    let unit = |u: Option<&Id>| u.and_then(|u| cx.org.unit_ix.get(u.as_str()).copied());
+    let scope = unit(sig.unit.as_ref());
+    let owner = unit(owner);
+    let fits: Vec<&crate::model::Desk> = cx
+        .org
+        .desks()
+        .iter()
+        .filter(|d| {
+            scope.is_none_or(|u| cx.within(d, u))
+                && sig
+                    .site
+                    .as_ref()
+                    .or(sig.desk_site.as_ref())
+                    .is_none_or(|s| d.site == *s)
+                && sig.authority.is_none_or(|a| d.authority >= a)
+        })
+        .collect();
+    fits.iter()
+        .find(|d| owner.is_some_and(|o| cx.within(d, o)))
+        .or(fits.first())
+        .map(|d| d.id.clone())
 }
 
 /// `rule `a`` or `rules `a`, `b``.
@@ -118,6 +163,15 @@ pub(crate) fn rule_list(ids: &[Id]) -> String {
         format!("rule {}", names.join(", "))
     } else {
         format!("rules {}{more}", names.join(", "))
+    }
+}
+
+/// `rule `a` requires` or `rules `a`, `b` require`.
+pub(crate) fn rules_require(ids: &[Id]) -> String {
+    if ids.len() == 1 {
+        format!("{} requires", rule_list(ids))
+    } else {
+        format!("{} require", rule_list(ids))
     }
 }
 
@@ -153,14 +207,21 @@ fn desk_list(cx: &Context<'_>, desks: &[DeskIx]) -> String {
     }
 }
 
+/// Days a rule demand is not served although the organization is open.
+struct DayGap {
+    days: Vec<usize>,
+    capability: Id,
+    rules: Vec<usize>,
+}
+
 fn hours(
     cx: &Context<'_>,
     sig: &Signature,
     st: &Static,
-    by: &str,
+    rules: &[usize],
     out: &mut Vec<Finding>,
     base: &dyn Fn(Finding) -> Finding,
-) {
+) -> Option<DayGap> {
     let weekly = cx.weekly();
     let bits = weekly.union(&st.candidates);
     if !bits.any() {
@@ -168,39 +229,105 @@ fn hours(
             Code::CoverageGap,
             Severity::Error,
             format!(
-                "the desks that can serve `{}` for {by} ({}) are never open in the week of {}",
+                "the desks that can serve `{}` for {} ({}) are never open in the week of {}",
                 sig.capability,
+                rule_list(&cx.rule_ids(rules)),
                 desk_list(cx, &st.candidates),
                 weekly.monday
             ),
             "check their opening hours".to_owned(),
         )));
-        return;
+        return None;
     }
-    let missing: Vec<usize> = (0..7)
+    let days: Vec<usize> = (0..7)
         .filter(|&d| weekly.org.day_open(d) && !bits.day_open(d))
         .collect();
-    if missing.is_empty() {
-        return;
+    (!days.is_empty()).then(|| DayGap {
+        days,
+        capability: sig.capability.clone(),
+        rules: rules.to_vec(),
+    })
+}
+
+/// One finding per set of days: "on Saturday and Sunday no desk offers a, b, c".
+/// A warning when one of the days is a business day (at least half of the desks open),
+/// else info.
+fn days(cx: &Context<'_>, gaps: Vec<DayGap>, out: &mut Vec<Finding>) {
+    let weekly = cx.weekly();
+    let mut by_days: Vec<(Vec<usize>, Vec<DayGap>)> = Vec::new();
+    for g in gaps {
+        match by_days.iter_mut().find(|(d, _)| *d == g.days) {
+            Some((_, v)) => v.push(g),
+            None => by_days.push((g.days.clone(), vec![g])),
+        }
     }
-    let days: Vec<String> = missing
-        .iter()
-        .map(|&d| format!("{} {}", DAYS.get(d).copied().unwrap_or(""), weekly.date(d)))
-        .collect();
-    out.push(base(Finding::new(
-        Code::CoverageGap,
-        Severity::Warning,
-        format!(
-            "no desk offers `{}` for {by} on {}, when other desks of the organization are open",
-            sig.capability,
-            days.join(", ")
-        ),
-        format!(
-            "open one of {} on those days, or give `{}` to a desk that is open then",
-            desk_list(cx, &st.candidates),
-            sig.capability
-        ),
-    )));
+    let total = cx.org.desks().len();
+    for (days, gaps) in by_days {
+        let business = days
+            .iter()
+            .any(|&d| 2 * weekly.open_desks(d).len() >= total);
+        let names: Vec<String> = days
+            .iter()
+            .map(|&d| format!("{} {}", DAYS.get(d).copied().unwrap_or(""), weekly.date(d)))
+            .collect();
+        let mut caps: Vec<String> = gaps.iter().map(|g| format!("`{}`", g.capability)).collect();
+        caps.dedup();
+        let mut rules: Vec<usize> = gaps.iter().flat_map(|g| g.rules.iter().copied()).collect();
+        rules.sort_unstable();
+        let ids = cx.rule_ids(&rules);
+        let first_day = days.first().copied().unwrap_or(0);
+        let open = weekly.open_desks(first_day);
+        let open_names: Vec<String> = open
+            .iter()
+            .take(4)
+            .map(|&d| format!("`{}`", cx.desk_id(d)))
+            .collect();
+        let more = if open.len() > 4 {
+            format!(" and {} more", open.len() - 4)
+        } else {
+            String::new()
+        };
+        let shown: Vec<String> = caps.iter().take(8).cloned().collect();
+        let caps_more = if caps.len() > 8 {
+            format!(" and {} more", caps.len() - 8)
+        } else {
+            String::new()
+        };
+        let example = rules
+            .first()
+            .and_then(|&r| cx.rule_example(r))
+            .map(|mut req| {
+                req.at = Some(crate::resolve::RequestTime::Local(
+                    weekly
+                        .date(first_day)
+                        .and_hms_opt(12, 0, 0)
+                        .unwrap_or_default(),
+                ));
+                req
+            });
+        out.push(
+            Finding::new(
+                Code::CoverageGap,
+                if business { Severity::Warning } else { Severity::Info },
+                format!(
+                    "on {} no desk offers {}{caps_more} ({}), while {} of {total} desks are open ({}{more})",
+                    names.join(", "),
+                    shown.join(", "),
+                    rule_list(&ids),
+                    open.len(),
+                    open_names.join(", "),
+                ),
+                format!(
+                    "open a desk offering {} on those days, or give {} to a desk open then",
+                    if caps.len() == 1 { "it" } else { "them" },
+                    if caps.len() == 1 { "it" } else { "them" },
+                ),
+            )
+            .with(gaps.iter().map(|g| Subject::Capability(g.capability.clone())))
+            .with(ids.into_iter().map(Subject::Rule))
+            .example(example),
+        );
+    }
 }
 
 /// The values a `{ fact: F }` desk constraint can take: `default` for the request field,
@@ -244,7 +371,6 @@ fn languages(
     st: &Static,
     rules: &[usize],
     fact: &str,
-    by: &str,
     out: &mut Vec<Finding>,
     base: &dyn Fn(Finding) -> Finding,
 ) {
@@ -276,9 +402,10 @@ fn languages(
             Code::CoverageGap,
             Severity::Warning,
             format!(
-                "no desk offers `{}` in {} ({by} require a desk speaking the customer's language)",
+                "no desk offers `{}` in {} ({} a desk speaking the customer's language)",
                 sig.capability,
-                list.join(", ")
+                list.join(", "),
+                rules_require(&cx.rule_ids(rules))
             ),
             format!(
                 "add {} to the languages of one of {}",
@@ -297,7 +424,6 @@ fn sites(
     st: &Static,
     rules: &[usize],
     fact: &str,
-    by: &str,
     out: &mut Vec<Finding>,
     base: &dyn Fn(Finding) -> Finding,
 ) {
@@ -328,9 +454,10 @@ fn sites(
             Code::CoverageGap,
             Severity::Warning,
             format!(
-                "no desk offers `{}` at {} ({by} require a desk at the customer's site)",
+                "no desk offers `{}` at {} ({} a desk at the customer's site)",
                 sig.capability,
-                list.join(", ")
+                list.join(", "),
+                rules_require(&cx.rule_ids(rules))
             ),
             format!(
                 "add `{}` to a desk at each of {}",
@@ -347,7 +474,6 @@ fn reach(
     sig: &Signature,
     st: &Static,
     rules: &[usize],
-    by: &str,
     out: &mut Vec<Finding>,
     base: &dyn Fn(Finding) -> Finding,
 ) {
@@ -393,9 +519,10 @@ fn reach(
         Code::CoverageGap,
         Severity::Warning,
         format!(
-            "customers at {}{more} cannot reach any desk offering `{}` for {by}: no travel time is known to {}",
+            "customers at {}{more} cannot reach any desk offering `{}` for {}: no travel time is known to {}",
             list.join(", "),
             sig.capability,
+            rule_list(&cx.rule_ids(rules)),
             desk_list(cx, &st.candidates)
         ),
         fix,
