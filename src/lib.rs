@@ -10,6 +10,7 @@
 
 pub mod analyze;
 pub mod explain;
+pub mod export;
 pub mod hours;
 pub mod load;
 pub mod model;

@@ -114,11 +114,11 @@ impl Lint for CoverageGap {
                 day_gaps.push(gap);
             }
             if let Some(fact) = &sig.language_fact {
-                languages(cx, sig, st, &rules, fact, out, &base);
+                languages(cx, sig, st, &rules, fact, out);
             }
             match &sig.desk_site_fact {
-                Some(fact) => sites(cx, sig, st, &rules, fact, out, &base),
-                None => reach(cx, sig, st, &rules, out, &base),
+                Some(fact) => sites(cx, sig, st, &rules, fact, out),
+                None => reach(cx, sig, st, &rules, out),
             }
         }
         days(cx, day_gaps, out);
@@ -355,16 +355,50 @@ fn fact_values(
     (no, values)
 }
 
-/// Can one of these rules be TRUE with `fact = value`? (Unknown counts as yes.)
-fn matches_with(cx: &Context<'_>, rules: &[usize], fact: Option<FactNo>, value: &Id) -> bool {
+/// The rules (of `rules`) that can be TRUE with `fact = value` (unknown counts as yes).
+fn matching(cx: &Context<'_>, rules: &[usize], fact: Option<FactNo>, value: &Id) -> Vec<usize> {
     let rl = cx.logic();
     let pins: Vec<Dnf> = fact.and_then(|f| rl.eq(f, value)).into_iter().collect();
     rules
         .iter()
-        .any(|&r| rl.can_match(r, &pins, cx.options.search_budget) != Some(false))
+        .copied()
+        .filter(|&r| rl.can_match(r, &pins, cx.options.search_budget) != Some(false))
+        .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+/// For each value the check fails for, the rules that can match it; then the union.
+fn gaps<'v>(
+    cx: &Context<'_>,
+    rules: &[usize],
+    fact: Option<FactNo>,
+    values: impl IntoIterator<Item = &'v Id>,
+    served: impl Fn(&Id) -> bool,
+) -> (Vec<Id>, Vec<usize>) {
+    let mut missing = Vec::new();
+    let mut by: Vec<usize> = Vec::new();
+    for v in values {
+        if served(v) {
+            continue;
+        }
+        let m = matching(cx, rules, fact, v);
+        if !m.is_empty() {
+            missing.push(v.clone());
+            by.extend(m);
+        }
+    }
+    by.sort_unstable();
+    by.dedup();
+    (missing, by)
+}
+
+/// The finding for a signature, naming only the rules concerned.
+fn finding_for(cx: &Context<'_>, sig: &Signature, rules: &[usize], f: Finding) -> Finding {
+    let ids = cx.rule_ids(rules);
+    f.with([Subject::Capability(sig.capability.clone())])
+        .with(ids.into_iter().map(Subject::Rule))
+        .example(rules.first().and_then(|&r| cx.rule_example(r)))
+}
+
 fn languages(
     cx: &Context<'_>,
     sig: &Signature,
@@ -372,7 +406,6 @@ fn languages(
     rules: &[usize],
     fact: &str,
     out: &mut Vec<Finding>,
-    base: &dyn Fn(Finding) -> Finding,
 ) {
     let mut spoken: Vec<Id> = cx
         .org
@@ -383,41 +416,44 @@ fn languages(
     spoken.sort();
     spoken.dedup();
     let (no, values) = fact_values(cx, fact, "language", spoken);
-    let missing: Vec<Id> = values
-        .into_iter()
-        .filter(|l| {
-            !st.candidates
-                .iter()
-                .filter_map(|&d| cx.desk(d))
-                .any(|d| Context::speaks(d, l))
-                && matches_with(cx, rules, no, l)
-        })
-        .collect();
+    let (missing, by) = gaps(cx, rules, no, &values, |l| {
+        st.candidates
+            .iter()
+            .filter_map(|&d| cx.desk(d))
+            .any(|d| Context::speaks(d, l))
+    });
     if missing.is_empty() {
         return;
     }
     let list: Vec<String> = missing.iter().map(|l| format!("`{l}`")).collect();
-    out.push(
-        base(Finding::new(
+    let mut f = finding_for(
+        cx,
+        sig,
+        &by,
+        Finding::new(
             Code::CoverageGap,
             Severity::Warning,
             format!(
                 "no desk offers `{}` in {} ({} a desk speaking the customer's language)",
                 sig.capability,
                 list.join(", "),
-                rules_require(&cx.rule_ids(rules))
+                rules_require(&cx.rule_ids(&by))
             ),
             format!(
                 "add {} to the languages of one of {}",
                 list.join(", "),
                 desk_list(cx, &st.candidates)
             ),
-        ))
-        .with(missing.into_iter().map(Subject::Language)),
+        ),
     );
+    if let (Some(ex), Some(l)) = (f.example.as_mut(), missing.first()) {
+        if fact == "language" && ex.language.is_none() {
+            ex.language = Some(l.to_string());
+        }
+    }
+    out.push(f.with(missing.into_iter().map(Subject::Language)));
 }
 
-#[allow(clippy::too_many_arguments)]
 fn sites(
     cx: &Context<'_>,
     sig: &Signature,
@@ -425,7 +461,6 @@ fn sites(
     rules: &[usize],
     fact: &str,
     out: &mut Vec<Finding>,
-    base: &dyn Fn(Finding) -> Finding,
 ) {
     let customer = cx.customer_sites();
     let with_desks: Vec<Id> = customer
@@ -435,79 +470,72 @@ fn sites(
         .map(|(s, _)| cx.site_id(s))
         .collect();
     let (no, values) = fact_values(cx, fact, "site", with_desks);
-    let missing: Vec<Id> = values
-        .into_iter()
-        .filter(|s| {
-            !st.candidates
-                .iter()
-                .filter_map(|&d| cx.desk(d))
-                .any(|d| d.site == *s)
-                && matches_with(cx, rules, no, s)
-        })
-        .collect();
+    let (missing, by) = gaps(cx, rules, no, &values, |s| {
+        st.candidates
+            .iter()
+            .filter_map(|&d| cx.desk(d))
+            .any(|d| d.site == *s)
+    });
     if missing.is_empty() {
         return;
     }
     let list: Vec<String> = missing.iter().map(|s| format!("`{s}`")).collect();
-    out.push(
-        base(Finding::new(
+    let f = finding_for(
+        cx,
+        sig,
+        &by,
+        Finding::new(
             Code::CoverageGap,
             Severity::Warning,
             format!(
                 "no desk offers `{}` at {} ({} a desk at the customer's site)",
                 sig.capability,
                 list.join(", "),
-                rules_require(&cx.rule_ids(rules))
+                rules_require(&cx.rule_ids(&by))
             ),
             format!(
                 "add `{}` to a desk at each of {}",
                 sig.capability,
                 list.join(", ")
             ),
-        ))
-        .with(missing.into_iter().map(Subject::Site)),
+        ),
     );
+    out.push(f.with(missing.into_iter().map(Subject::Site)));
 }
 
-fn reach(
-    cx: &Context<'_>,
-    sig: &Signature,
-    st: &Static,
-    rules: &[usize],
-    out: &mut Vec<Finding>,
-    base: &dyn Fn(Finding) -> Finding,
-) {
+fn reach(cx: &Context<'_>, sig: &Signature, st: &Static, rules: &[usize], out: &mut Vec<Finding>) {
     let customer = cx.customer_sites();
     let covered = cx.covered_sites(&st.candidates);
     let weaker = cx.covered_sites(&st.in_scope);
     let site_no = cx.logic().logic.vocab.get("site");
-    let missing: Vec<usize> = (0..customer.len())
+    let uncovered: Vec<Id> = (0..customer.len())
         .filter(|&s| {
             customer.get(s) == Some(&true)
                 && covered.get(s) == Some(&false)
                 && weaker.get(s) == Some(&false)
-                && matches_with(cx, rules, site_no, &cx.site_id(s))
         })
+        .map(|s| cx.site_id(s))
         .collect();
-    let Some(&first) = missing.first() else {
+    let (missing, by) = gaps(cx, rules, site_no, &uncovered, |_| false);
+    let Some(first) = missing.first().cloned() else {
         return;
     };
-    let list: Vec<String> = missing
+    let first_ix = cx
+        .org
+        .sites()
         .iter()
-        .take(5)
-        .map(|&s| format!("`{}`", cx.site_id(s)))
-        .collect();
+        .position(|s| s.id == first)
+        .unwrap_or(0);
+    let list: Vec<String> = missing.iter().take(5).map(|s| format!("`{s}`")).collect();
     let more = if missing.len() > 5 {
         format!(" and {} more sites", missing.len() - 5)
     } else {
         String::new()
     };
-    let fix = match cx.nearest_by_road(first, &st.candidates) {
+    let fix = match cx.nearest_by_road(first_ix, &st.candidates) {
         Some((to, m)) => format!(
-            "add a travel time from `{}` to `{to}` (about {m} min by known routes), or offer `{}` at `{}`",
-            cx.site_id(first),
-            sig.capability,
-            cx.site_id(first)
+            "add a travel time from `{first}` to `{to}` (about {m} min by known routes), or offer `{}` at `{first}`",
+            sig.capability
         ),
         None => format!(
             "add travel times from {} to a site where `{}` is offered, or offer it there",
@@ -515,21 +543,25 @@ fn reach(
             sig.capability
         ),
     };
-    let mut f = base(Finding::new(
-        Code::CoverageGap,
-        Severity::Warning,
-        format!(
-            "customers at {}{more} cannot reach any desk offering `{}` for {}: no travel time is known to {}",
-            list.join(", "),
-            sig.capability,
-            rule_list(&cx.rule_ids(rules)),
-            desk_list(cx, &st.candidates)
+    let mut f = finding_for(
+        cx,
+        sig,
+        &by,
+        Finding::new(
+            Code::CoverageGap,
+            Severity::Warning,
+            format!(
+                "customers at {}{more} cannot reach any desk offering `{}` for {}: no travel time is known to {}",
+                list.join(", "),
+                sig.capability,
+                rule_list(&cx.rule_ids(&by)),
+                desk_list(cx, &st.candidates)
+            ),
+            fix,
         ),
-        fix,
-    ))
-    .with(missing.iter().map(|&s| Subject::Site(cx.site_id(s))));
+    );
     if let Some(ex) = f.example.as_mut().filter(|ex| ex.site.is_none()) {
-        ex.site = Some(cx.site_id(first).to_string());
+        ex.site = Some(first.to_string());
     }
-    out.push(f);
+    out.push(f.with(missing.into_iter().map(Subject::Site)));
 }

@@ -98,15 +98,19 @@ impl Lint for NoDutyDesk {
                 (
                     Severity::Warning,
                     format!(
-                        "; {} escalate there, so unsolvable requests end with no desk",
-                        rule_list(&rule_ids)
+                        "; {} there, so requests nobody can solve end with no desk",
+                        if rule_ids.len() == 1 {
+                            format!("{} escalates", rule_list(&rule_ids))
+                        } else {
+                            format!("{} escalate", rule_list(&rule_ids))
+                        }
                     ),
                 )
             };
             let desk_hint = org
                 .desks()
                 .iter()
-                .find(|d| d.unit == root_unit.id)
+                .find(|d| cx.within(d, r))
                 .map(|d| format!(" (e.g. `{}`)", d.id))
                 .unwrap_or_default();
             out.push(

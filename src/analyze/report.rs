@@ -113,7 +113,8 @@ pub struct OneStep {
     pub site: Id,
     /// Desks visited: the entry desk (if different) and this one.
     pub stops: u32,
-    /// Travel plus wait, plus the wait until it opens when a time was given.
+    /// The entry desk's wait (when it is another desk), plus travel and wait to this desk,
+    /// plus the wait until it opens when a time was given.
     pub minutes: u32,
     /// Sites visited, in order.
     pub sites_visited: Vec<Id>,

@@ -5,9 +5,11 @@
 //! minutes, sites visited, how it ends) at [`Options::at`](super::Options::at), and the
 //! same need is resolved in one step with [`Router::resolve`](crate::Router::resolve)
 //! from the desk's site, with facts that make a rule decide (preferring a rule that
-//! demands the capability the trace looked for). Asking rightdesk — at a kiosk, a web
-//! form or the front desk's screen — costs no queue, so the one-step minutes are the
-//! resolution's travel plus wait (plus the wait until the desk opens).
+//! demands the capability the trace looked for). The one-step journey starts like today's:
+//! the customer queues at the entry desk, where rightdesk answers (on its screen, or at a
+//! kiosk beside it); then they go straight to the resolved desk. So its minutes are the
+//! entry desk's wait plus the resolution's travel and wait (plus the wait until that desk
+//! opens), and the resolution is asked at the time the customer leaves the entry desk.
 //!
 //! A path is a runaround when it has more stops than the one-step journey, is at least
 //! [`Options::runaround_minutes`](super::Options::runaround_minutes) slower, or never
@@ -25,7 +27,9 @@ use super::context::Context;
 use super::finding::{Code, Finding, Severity, Subject};
 use super::report::{OneStep, Runaround as Item, Runarounds, minutes};
 use crate::model::Id;
-use crate::resolve::{Assignment, Opening, Outcome, Request, TraceEnd};
+use chrono::Duration;
+
+use crate::resolve::{Assignment, Opening, Outcome, Request, RequestTime, TraceEnd};
 
 /// See the [module docs](self).
 pub(crate) struct Runaround;
@@ -44,7 +48,7 @@ impl Lint for Runaround {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut summary = Runarounds::default();
         let mut heads: Vec<Item> = Vec::new();
-        let mut cache: HashMap<(Id, Id, Id), Resolved> = HashMap::new();
+        let mut cache: HashMap<(Id, Id, Id, u32), Resolved> = HashMap::new();
         for nr in cx.referrals() {
             let g = &nr.graph;
             let need = &nr.need;
@@ -63,14 +67,19 @@ impl Lint for Runaround {
                     continue;
                 };
                 summary.pairs += 1;
-                let key = (need.clone(), desk.site.clone(), trace.capability.clone());
-                let resolved = cache
-                    .entry(key)
-                    .or_insert_with(|| resolve(cx, need, &desk.site, &trace.capability));
-                let one_step = resolved
-                    .assignment
-                    .as_ref()
-                    .and_then(|(a, kind, rule)| one_step(a, kind, rule, &desk.id, &desk.site));
+                let entry_wait = trace.stops.first().map_or(0, |s| s.wait_minutes);
+                let key = (
+                    need.clone(),
+                    desk.site.clone(),
+                    trace.capability.clone(),
+                    entry_wait,
+                );
+                let resolved = cache.entry(key).or_insert_with(|| {
+                    resolve(cx, need, &desk.site, &trace.capability, entry_wait)
+                });
+                let one_step = resolved.assignment.as_ref().and_then(|(a, kind, rule)| {
+                    one_step(a, kind, rule, &desk.id, &desk.site, entry_wait)
+                });
                 let stops = trace.stops.len() as u32;
                 let (extra_stops, extra_minutes) = match &one_step {
                     Some(o) => (
@@ -118,12 +127,16 @@ impl Lint for Runaround {
     }
 }
 
-fn resolve(cx: &Context<'_>, need: &Id, site: &Id, capability: &Id) -> Resolved {
+fn resolve(cx: &Context<'_>, need: &Id, site: &Id, capability: &Id, entry_wait: u32) -> Resolved {
     let mut request = match cx.example_request(need, Some(site), Some(capability)) {
         Some((r, _)) => r,
         None => Request::new(need.as_str()).site(site.as_str()),
     };
-    request.at = cx.options.at;
+    let after = Duration::minutes(i64::from(entry_wait));
+    request.at = cx.options.at.map(|t| match t {
+        RequestTime::Local(l) => RequestTime::Local(l + after),
+        RequestTime::Instant(i) => RequestTime::Instant(i + after),
+    });
     let assignment = match cx.router.resolve(&request) {
         Ok(r) => match r.outcome {
             Outcome::Routed(a) => Some((a, "routed", r.explanation.rule)),
@@ -144,6 +157,7 @@ fn one_step(
     rule: &Option<Id>,
     entry: &Id,
     entry_site: &Id,
+    entry_wait: u32,
 ) -> Option<OneStep> {
     let delay = match &a.opening {
         Opening::Unknown | Opening::Open { .. } => 0,
@@ -160,7 +174,13 @@ fn one_step(
         desk: a.desk.clone(),
         site: a.site.clone(),
         stops: if a.desk == *entry { 1 } else { 2 },
-        minutes: a.cost_minutes.saturating_add(delay),
+        minutes: if a.desk == *entry {
+            a.cost_minutes.saturating_add(delay)
+        } else {
+            entry_wait
+                .saturating_add(a.cost_minutes)
+                .saturating_add(delay)
+        },
         sites_visited,
         outcome: kind.to_owned(),
         rule: rule.clone(),
