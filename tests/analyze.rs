@@ -284,3 +284,178 @@ fn police_has_no_runaround_after_the_fix() {
     assert_eq!(report.runarounds.count, 0, "{report}");
     assert!(report.runarounds.pairs >= 3);
 }
+
+mod exports {
+    use super::*;
+    use rightdesk::export;
+    use rightdesk::resolve::{Stop, Trace, TraceEnd};
+
+    fn org() -> Org {
+        load::org_from_path("tests/data/analyze/export_org.yaml").unwrap()
+    }
+
+    fn stop(desk: &str, site: &str, travel: u32, wait: u32, can_solve: bool) -> Stop {
+        Stop {
+            desk: desk.into(),
+            desk_name: desk.into(),
+            site: site.into(),
+            travel_minutes: Some(travel),
+            wait_minutes: wait,
+            arrival: None,
+            can_solve,
+            closed: None,
+        }
+    }
+
+    /// front (hall) -> annex-desk (annex) -> permits-desk (hall), as the router traces it.
+    fn trace() -> Trace {
+        Trace {
+            entry: "front".into(),
+            need: "permit".into(),
+            capability: "permit.issue".into(),
+            stops: vec![
+                stop("front", "hall", 0, 5, false),
+                stop("annex-desk", "annex", 12, 10, false),
+                stop("permits-desk", "hall", 12, 15, true),
+            ],
+            travel_minutes: 24,
+            wait_minutes: 30,
+            total_minutes: 54,
+            sites_visited: vec!["hall".into(), "annex".into()],
+            end: TraceEnd::Solved {
+                desk: "permits-desk".into(),
+            },
+            ends_where_started: true,
+        }
+    }
+
+    /// Quoted DOT ids declared as nodes, and edge endpoints.
+    fn dot_check(dot: &str) {
+        assert!(dot.starts_with("// rightdesk"));
+        let mut depth = 0i32;
+        let mut in_str = false;
+        let mut escaped = false;
+        for c in dot.chars() {
+            match (in_str, escaped, c) {
+                (true, true, _) => escaped = false,
+                (true, false, '\\') => escaped = true,
+                (_, false, '"') => in_str = !in_str,
+                (false, _, '{') => depth += 1,
+                (false, _, '}') => depth -= 1,
+                _ => {}
+            }
+            assert!(depth >= 0);
+        }
+        assert!(!in_str, "unterminated string");
+        assert_eq!(depth, 0, "unbalanced braces");
+        let nodes: Vec<&str> = dot
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with('"') && !l.contains("->"))
+            .filter_map(|l| l.split(" [").next())
+            .collect();
+        for l in dot.lines().map(str::trim).filter(|l| l.contains(" -> ")) {
+            let (a, rest) = l.split_once(" -> ").unwrap();
+            let b = rest.split([' ', ';']).next().unwrap();
+            assert!(nodes.contains(&a), "undeclared {a} in {l}");
+            assert!(nodes.contains(&b), "undeclared {b} in {l}");
+        }
+        // Render once when Graphviz is installed (never required).
+        if let Ok(mut child) = std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+        {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(dot.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "dot rejected the output: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+        }
+    }
+
+    fn mermaid_check(m: &str) {
+        let body: Vec<&str> = m
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with("%%"))
+            .collect();
+        assert_eq!(m.lines().next(), Some("flowchart LR"));
+        let opens = body.iter().filter(|l| l.starts_with("subgraph ")).count();
+        let ends = body.iter().filter(|l| **l == "end").count();
+        assert_eq!(opens, ends, "unbalanced subgraphs");
+        let is_link = |l: &&&str| l.contains("-->") || l.contains("-.-");
+        let links = body.iter().filter(is_link).count();
+        let declared: Vec<&str> = body
+            .iter()
+            .filter(|l| !is_link(l) && !l.starts_with("subgraph"))
+            .filter_map(|l| l.split(['[', '(']).next())
+            .filter(|id| id.len() > 1 && id[1..].chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        for l in body.iter().filter(is_link) {
+            let a = l.split(' ').next().unwrap();
+            let b = l.rsplit(' ').next().unwrap();
+            assert!(
+                declared.contains(&a) && declared.contains(&b),
+                "undeclared node in {l}"
+            );
+        }
+        for l in body.iter().filter(|l| l.starts_with("linkStyle ")) {
+            let nums = l.split(' ').nth(1).unwrap();
+            for n in nums.split(',') {
+                assert!(
+                    n.parse::<usize>().unwrap() < links,
+                    "{l}: only {links} links"
+                );
+            }
+        }
+        // Labels never carry a raw quote inside.
+        for l in &body {
+            for (i, part) in l.split('"').enumerate() {
+                if i % 2 == 1 {
+                    assert!(!part.contains('<') || part.contains("<br/>"), "{l}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dot_snapshot() {
+        let t = trace();
+        let dot = export::dot(&org(), Some(&t));
+        dot_check(&dot);
+        assert!(dot.contains("penwidth=3"));
+        insta::assert_snapshot!("export_dot_runaround", dot);
+        dot_check(&export::dot(&org(), None));
+    }
+
+    #[test]
+    fn mermaid_snapshot() {
+        let t = trace();
+        let m = export::mermaid(&org(), Some(&t));
+        mermaid_check(&m);
+        assert!(m.contains("linkStyle"));
+        assert!(m.contains("#quot;Hall#quot; #amp; Annex") || m.contains("Annex #lt;B#gt;"));
+        insta::assert_snapshot!("export_mermaid_runaround", m);
+        mermaid_check(&export::mermaid(&org(), None));
+    }
+
+    #[test]
+    fn police_exports_are_well_formed() {
+        let (router, report) = police(&monday());
+        let trace = report.runarounds.worst.first().map(|r| &r.today);
+        dot_check(&export::dot(router.org(), trace));
+        mermaid_check(&export::mermaid(router.org(), trace));
+    }
+}

@@ -55,22 +55,22 @@ pub fn mermaid(org: &Org, trace: Option<&Trace>) -> String {
     let path = trace.map(|t| Path::new(org, t));
     let mut s = String::new();
     let title = org.name().unwrap_or("organization");
-    let _ = writeln!(s, "%% rightdesk: {}", title.replace('\n', " "));
+    let _ = writeln!(s, "flowchart LR");
+    let _ = writeln!(s, "  %% rightdesk: {}", title.replace('\n', " "));
     let _ = writeln!(
         s,
-        "%% Render: paste into https://mermaid.live, or a ```mermaid block in GitHub Markdown"
+        "  %% Render: paste into https://mermaid.live, or a ```mermaid block in GitHub Markdown"
     );
     if let Some(t) = trace {
         let _ = writeln!(
             s,
-            "%% Runaround for `{}` from `{}`: {} stops, {} min",
+            "  %% Runaround for `{}` from `{}`: {} stops, {} min",
             t.need.replace('\n', " "),
             t.entry.replace('\n', " "),
             t.stops.len(),
             t.total_minutes
         );
     }
-    let _ = writeln!(s, "flowchart LR");
     let mut links = 0usize;
     let mut red_links: Vec<usize> = Vec::new();
 
