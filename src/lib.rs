@@ -9,6 +9,7 @@
 )]
 
 pub mod analyze;
+mod compile;
 pub mod explain;
 pub mod export;
 pub mod hours;
