@@ -480,3 +480,138 @@ fn print_police() {
         .unwrap();
     }
 }
+
+/// A generated organization: `desks` desks over desks/100 sites and desks/50 units, with
+/// desks/50 rules and a referral from every fifth desk. Seeded and deterministic.
+fn generated(desks: usize) -> (OrgSpec, RuleSetSpec) {
+    use rightdesk::model::{DeskSpec, SiteSpec, TravelSpec, UnitSpec};
+    let sites = (desks / 100).max(2);
+    let units = (desks / 50).max(2);
+    let caps = (desks / 50).max(2);
+    let needs = (caps / 4).max(1);
+    const HOURS: [&str; 4] = [
+        "Mo-Fr 08:00-16:30",
+        "Mo-Fr 09:00-17:00; Sa 09:00-12:00",
+        "24/7",
+        "Tu,Th 10:00-14:00",
+    ];
+    let mut org = OrgSpec {
+        name: Some(format!("generated {desks}")),
+        ..OrgSpec::default()
+    };
+    for s in 0..sites {
+        org.sites.push(SiteSpec {
+            id: format!("s{s}"),
+            name: None,
+            address: None,
+        });
+        for k in 1..=3 {
+            org.travel.push(TravelSpec {
+                from: format!("s{s}"),
+                to: format!("s{}", (s + k) % sites),
+                minutes: (5 + (s * 7 + k * 11) % 40) as u32,
+            });
+        }
+    }
+    org.travel.retain(|t| t.from != t.to);
+    org.travel
+        .sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    org.travel
+        .dedup_by(|a, b| (a.from == b.to && a.to == b.from) || (a.from == b.from && a.to == b.to));
+    for u in 0..units {
+        org.units.push(UnitSpec {
+            id: format!("u{u}"),
+            name: None,
+            parent: (u > 0).then(|| format!("u{}", (u - 1) / 4)),
+            duty_desk: (u % 10 == 0).then(|| format!("d{u}")),
+        });
+    }
+    for d in 0..desks {
+        let mut refers = BTreeMap::new();
+        if d % 5 == 0 {
+            refers.insert(
+                format!("n{}", d % needs),
+                format!("d{}", (d * 31 + 7) % desks),
+            );
+        }
+        org.desks.push(DeskSpec {
+            id: format!("d{d}"),
+            name: None,
+            unit: format!("u{}", d % units),
+            site: format!("s{}", (d * 7) % sites),
+            capabilities: vec![
+                format!("c{}", d % caps),
+                format!("c{}", (d * 13 + 1) % caps),
+            ],
+            authority: (d % 4) as u32,
+            languages: if d % 3 == 0 {
+                vec!["en".into(), "es".into()]
+            } else {
+                vec!["en".into()]
+            },
+            hours: Some(HOURS[d % HOURS.len()].into()),
+            wait_minutes: (d % 30) as u32,
+            requires: Vec::new(),
+            refers,
+        });
+    }
+    let mut rules = String::from(
+        "facts:\n  - {id: requester, values: [public, officer]}\n  - {id: age, type: number, min: 0}\nrules:\n",
+    );
+    for r in 0..caps {
+        let need = format!("n{}", r % needs);
+        let extra = match r % 4 {
+            0 => "{fact: requester, eq: public}",
+            1 => "{fact: requester, eq: officer}",
+            2 => "{fact: age, gte: 18}",
+            _ => "{fact: age, lt: 18}",
+        };
+        rules.push_str(&format!(
+            "  - {{id: r{r}, priority: {}, when: {{all: [{{fact: need, eq: {need}}}, {extra}]}}, then: {{capability: c{r}, authority: {}, desk: {{language: {{fact: language}}}}}}}}\n",
+            r % 3,
+            r % 3
+        ));
+    }
+    let rules: RuleSetSpec = load::parse(&rules, load::Format::Yaml, None).unwrap();
+    (org, rules)
+}
+
+#[test]
+fn generated_org_analysis_small() {
+    let (org, rules) = generated(2_000);
+    let org = Org::from_spec(org).unwrap();
+    let rules = RuleSet::from_spec(rules, &org).unwrap();
+    let report = analyze_router(&Router::new(org, rules), &monday());
+    assert!(report.runarounds.pairs > 0);
+    assert!(report.stats.inconclusive.is_empty());
+}
+
+/// `cargo test --release --test analyze big_org -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn big_org_analysis_finishes_in_seconds() {
+    let t0 = std::time::Instant::now();
+    let (org, rules) = generated(100_000);
+    let org = Org::from_spec(org).unwrap();
+    let rules = RuleSet::from_spec(rules, &org).unwrap();
+    let router = Router::new(org, rules);
+    let built = t0.elapsed();
+    let t1 = std::time::Instant::now();
+    let report = analyze_router(&router, &monday());
+    let took = t1.elapsed();
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &report.findings {
+        *by_code.entry(f.code.to_string()).or_default() += 1;
+    }
+    println!(
+        "100k desks: build {built:?}, analysis {took:?}; {} findings {by_code:?}; {} referral paths, {} runarounds",
+        report.findings.len(),
+        report.runarounds.pairs,
+        report.runarounds.count
+    );
+    for code in Code::ALL {
+        let t = std::time::Instant::now();
+        let _ = analyze_router(&router, &monday().only([code]));
+        println!("  {code}: {:?}", t.elapsed());
+    }
+}

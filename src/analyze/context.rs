@@ -32,6 +32,12 @@ pub(crate) struct Context<'a> {
     weekly: OnceCell<Weekly>,
     cap_desks: OnceCell<HashMap<Id, Vec<DeskIx>>>,
     need_caps: RefCell<HashMap<Id, Vec<Id>>>,
+    customer_sites: OnceCell<Vec<bool>>,
+    travel: OnceCell<DiGraph<u32, u32>>,
+    roads: RefCell<HashMap<usize, HashMap<NodeIndex, u64>>>,
+    unit_desks: OnceCell<Vec<Vec<DeskIx>>>,
+    site_desks: OnceCell<Vec<Vec<DeskIx>>>,
+    spoken: OnceCell<Vec<Id>>,
     pub(crate) inconclusive: RefCell<BTreeSet<Id>>,
     pub(crate) runarounds: RefCell<Option<Runarounds>>,
 }
@@ -62,6 +68,12 @@ impl<'a> Context<'a> {
             weekly: OnceCell::new(),
             cap_desks: OnceCell::new(),
             need_caps: RefCell::new(HashMap::new()),
+            customer_sites: OnceCell::new(),
+            travel: OnceCell::new(),
+            roads: RefCell::new(HashMap::new()),
+            unit_desks: OnceCell::new(),
+            site_desks: OnceCell::new(),
+            spoken: OnceCell::new(),
             inconclusive: RefCell::new(BTreeSet::new()),
             runarounds: RefCell::new(None),
         }
@@ -183,62 +195,134 @@ impl<'a> Context<'a> {
     }
 
     /// Sites where at least one desk is: where customers walk in.
-    pub(crate) fn customer_sites(&self) -> Vec<bool> {
-        let mut out = vec![false; self.org.sites().len()];
-        for d in self.org.desks() {
-            if let Some(s) = out.get_mut(d.site_ix as usize) {
-                *s = true;
+    pub(crate) fn customer_sites(&self) -> &[bool] {
+        self.customer_sites.get_or_init(|| {
+            let mut out = vec![false; self.org.sites().len()];
+            for d in self.org.desks() {
+                if let Some(s) = out.get_mut(d.site_ix as usize) {
+                    *s = true;
+                }
             }
-        }
-        out
+            out
+        })
+    }
+
+    /// Desks of each unit (by unit index), in file order.
+    pub(crate) fn unit_desks(&self, unit: u32) -> &[DeskIx] {
+        self.unit_desks
+            .get_or_init(|| {
+                let mut out = vec![Vec::new(); self.org.units().len()];
+                for (i, d) in self.org.desks().iter().enumerate() {
+                    if let Some(v) = out.get_mut(d.unit_ix as usize) {
+                        v.push(i as DeskIx);
+                    }
+                }
+                out
+            })
+            .get(unit as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Every language some desk speaks, sorted.
+    pub(crate) fn spoken(&self) -> &[Id] {
+        self.spoken.get_or_init(|| {
+            let mut v: Vec<Id> = self
+                .org
+                .desks()
+                .iter()
+                .flat_map(|d| d.languages.iter().cloned())
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        })
+    }
+
+    /// Desks at each site (by site index), in file order.
+    pub(crate) fn site_desks(&self, site: u32) -> &[DeskIx] {
+        self.site_desks
+            .get_or_init(|| {
+                let mut out = vec![Vec::new(); self.org.sites().len()];
+                for (i, d) in self.org.desks().iter().enumerate() {
+                    if let Some(v) = out.get_mut(d.site_ix as usize) {
+                        v.push(i as DeskIx);
+                    }
+                }
+                out
+            })
+            .get(site as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The travel graph: one node per site (weight: site index, node index = site index),
+    /// one edge per known travel time (weight: minutes), from the organization graph.
+    fn travel(&self) -> &DiGraph<u32, u32> {
+        self.travel.get_or_init(|| {
+            let g = self.org.graph();
+            let mut t: DiGraph<u32, u32> = DiGraph::with_capacity(self.org.sites().len(), 0);
+            for i in 0..self.org.sites().len() {
+                t.add_node(i as u32);
+            }
+            for e in g.edge_references() {
+                if let (OrgEdge::Travel(m), Some(OrgNode::Site(a)), Some(OrgNode::Site(b))) = (
+                    e.weight(),
+                    g.node_weight(e.source()),
+                    g.node_weight(e.target()),
+                ) {
+                    t.add_edge(NodeIndex::new(*a as usize), NodeIndex::new(*b as usize), *m);
+                }
+            }
+            t
+        })
     }
 
     /// Per site: can a customer there reach one of these desks (same site, or a known
     /// travel time to its site)?
     pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> Vec<bool> {
         let n = self.org.sites().len();
-        let mut at = vec![false; n];
-        for &d in desks {
-            if let Some(s) = self.desk(d).and_then(|d| at.get_mut(d.site_ix as usize)) {
-                *s = true;
+        let mut at: Vec<usize> = desks
+            .iter()
+            .filter_map(|&d| self.desk(d))
+            .map(|d| d.site_ix as usize)
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        let mut out = vec![false; n];
+        let t = self.travel();
+        for s in at {
+            if let Some(o) = out.get_mut(s) {
+                *o = true;
             }
-        }
-        let mut out = at.clone();
-        let g = self.org.graph();
-        for (s, _) in at.iter().enumerate().filter(|(_, a)| **a) {
-            let Some(&node) = self.org.site_node.get(s) else {
-                continue;
-            };
-            for e in g.edges_directed(node, petgraph::Direction::Incoming) {
-                if let (OrgEdge::Travel(_), Some(OrgNode::Site(from))) =
-                    (e.weight(), g.node_weight(e.source()))
-                {
-                    if let Some(o) = out.get_mut(*from as usize) {
-                        *o = true;
-                    }
+            for from in t.neighbors_directed(NodeIndex::new(s), petgraph::Direction::Incoming) {
+                if let Some(o) = out.get_mut(from.index()) {
+                    *o = true;
                 }
             }
         }
         out
     }
 
-    /// The nearest site (by known travel, over any number of legs: Dijkstra) holding one of
-    /// these desks, from site `from`, with the minutes.
+    /// The nearest site (by known travel, over any number of legs: Dijkstra on the travel
+    /// graph, once per starting site) holding one of these desks, with the minutes.
     pub(crate) fn nearest_by_road(&self, from: usize, desks: &[DeskIx]) -> Option<(Id, u32)> {
-        let g = self.org.graph();
-        let travel =
-            petgraph::visit::EdgeFiltered::from_fn(g, |e| matches!(e.weight(), OrgEdge::Travel(_)));
-        let start = *self.org.site_node.get(from)?;
-        let dist = petgraph::algo::dijkstra(&travel, start, None, |e| match e.weight() {
-            OrgEdge::Travel(m) => u64::from(*m),
-            _ => 0,
+        let t = self.travel();
+        if from >= t.node_count() {
+            return None;
+        }
+        let mut roads = self.roads.borrow_mut();
+        let dist = roads.entry(from).or_insert_with(|| {
+            petgraph::algo::dijkstra(t, NodeIndex::new(from), None, |e| u64::from(*e.weight()))
+                .into_iter()
+                .collect()
         });
         desks
             .iter()
             .filter_map(|&d| self.desk(d))
             .filter_map(|d| {
-                let node = self.org.site_node.get(d.site_ix as usize)?;
-                dist.get(node).map(|m| (*m, d.site.clone()))
+                dist.get(&NodeIndex::new(d.site_ix as usize))
+                    .map(|m| (*m, d.site.clone()))
             })
             .min()
             .map(|(m, s)| (s, u32::try_from(m).unwrap_or(u32::MAX)))
@@ -409,6 +493,8 @@ pub(crate) struct RuleLogic {
     pub(crate) neg: Vec<Option<Dnf>>,
     /// The needs a rule can be TRUE for (`None`: any need).
     pub(crate) needs: Vec<Option<Vec<String>>>,
+    /// The facts each rule's TRUE form tests (sorted).
+    mentions: Vec<Vec<FactNo>>,
     by_need: HashMap<String, Vec<usize>>,
     wildcards: Vec<usize>,
     /// `fact eq value` literals for values the lints pin: needs some desk refers, sites,
@@ -422,6 +508,7 @@ impl RuleLogic {
         let mut pos = Vec::new();
         let mut neg = Vec::new();
         let mut needs = Vec::new();
+        let mut mentions = Vec::new();
         let mut by_need: HashMap<String, Vec<usize>> = HashMap::new();
         let mut wildcards = Vec::new();
         for (i, r) in rules.rules().iter().enumerate() {
@@ -436,6 +523,15 @@ impl RuleLogic {
                 }
                 None => wildcards.push(i),
             }
+            let mut m: Vec<FactNo> = p
+                .iter()
+                .flatten()
+                .flatten()
+                .filter_map(|&l| logic.lits.get(l).map(|l| l.fact))
+                .collect();
+            m.sort_unstable();
+            m.dedup();
+            mentions.push(m);
             pos.push(p);
             neg.push(n);
             needs.push(ns);
@@ -469,6 +565,7 @@ impl RuleLogic {
             pos,
             neg,
             needs,
+            mentions,
             by_need,
             wildcards,
             eq_lit,
@@ -485,8 +582,27 @@ impl RuleLogic {
     /// Can rule `r` be TRUE with these facts pinned? `None`: could not tell.
     pub(crate) fn can_match(&self, r: usize, pins: &[Dnf], budget: usize) -> Option<bool> {
         let pos = self.pos.get(r)?.as_ref()?;
+        if pos.is_empty() {
+            return Some(false);
+        }
+        // A pin on a fact the rule does not test changes nothing.
+        let mentions = self.mentions.get(r)?;
+        let pins: Vec<&Dnf> = pins
+            .iter()
+            .filter(|d| {
+                d.iter().flatten().any(|&l| {
+                    self.logic
+                        .lits
+                        .get(l)
+                        .is_some_and(|l| mentions.binary_search(&l.fact).is_ok())
+                })
+            })
+            .collect();
+        if pins.is_empty() {
+            return Some(true);
+        }
         let mut all: Vec<&Dnf> = vec![pos];
-        all.extend(pins.iter());
+        all.extend(pins);
         let mut budget = budget;
         self.logic
             .search(&all, &mut budget)

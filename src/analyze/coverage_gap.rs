@@ -130,24 +130,21 @@ impl Lint for CoverageGap {
 fn suggest_desk(cx: &Context<'_>, sig: &Signature, owner: Option<&Id>) -> Option<Id> {
     let unit = |u: Option<&Id>| u.and_then(|u| cx.org.unit_ix.get(u.as_str()).copied());
     let scope = unit(sig.unit.as_ref());
-    let owner = unit(owner);
-    let fits: Vec<&crate::model::Desk> = cx
-        .org
-        .desks()
-        .iter()
-        .filter(|d| {
-            scope.is_none_or(|u| cx.within(d, u))
-                && sig
-                    .site
-                    .as_ref()
-                    .or(sig.desk_site.as_ref())
-                    .is_none_or(|s| d.site == *s)
-                && sig.authority.is_none_or(|a| d.authority >= a)
-        })
-        .collect();
-    fits.iter()
-        .find(|d| owner.is_some_and(|o| cx.within(d, o)))
-        .or(fits.first())
+    let site = sig.site.as_ref().or(sig.desk_site.as_ref());
+    let fits = |d: &&crate::model::Desk| {
+        scope.is_none_or(|u| cx.within(d, u))
+            && site.is_none_or(|s| d.site == *s)
+            && sig.authority.is_none_or(|a| d.authority >= a)
+    };
+    // The owner's own desks first, then the scope unit's, then any (bounded scan).
+    let owned = [unit(owner), scope]
+        .into_iter()
+        .flatten()
+        .flat_map(|u| cx.unit_desks(u).iter())
+        .filter_map(|&d| cx.desk(d))
+        .find(|d| fits(d));
+    owned
+        .or_else(|| cx.org.desks().iter().take(10_000).find(|d| fits(d)))
         .map(|d| d.id.clone())
 }
 
@@ -407,15 +404,7 @@ fn languages(
     fact: &str,
     out: &mut Vec<Finding>,
 ) {
-    let mut spoken: Vec<Id> = cx
-        .org
-        .desks()
-        .iter()
-        .flat_map(|d| d.languages.iter().cloned())
-        .collect();
-    spoken.sort();
-    spoken.dedup();
-    let (no, values) = fact_values(cx, fact, "language", spoken);
+    let (no, values) = fact_values(cx, fact, "language", cx.spoken().to_vec());
     let (missing, by) = gaps(cx, rules, no, &values, |l| {
         st.candidates
             .iter()

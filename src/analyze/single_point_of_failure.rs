@@ -39,15 +39,15 @@ impl Lint for SinglePointOfFailure {
             let ids = cx.rule_ids(&rules);
             // A colleague who could take over: same unit, then same site.
             let backup = cx
-                .org
-                .desks()
+                .unit_desks(desk.unit_ix)
                 .iter()
-                .find(|o| o.id != desk.id && o.unit == desk.unit)
+                .filter_map(|&o| cx.desk(o))
+                .find(|o| o.id != desk.id)
                 .or_else(|| {
-                    cx.org
-                        .desks()
+                    cx.site_desks(desk.site_ix)
                         .iter()
-                        .find(|o| o.id != desk.id && o.site == desk.site)
+                        .filter_map(|&o| cx.desk(o))
+                        .find(|o| o.id != desk.id)
                 });
             let fix = match backup {
                 Some(b) => format!(

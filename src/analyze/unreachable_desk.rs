@@ -19,10 +19,10 @@ impl Lint for UnreachableDesk {
         let mut routable = vec![false; desks.len()];
         let statics = cx.statics();
         let live = cx.live_sigs();
-        let mut required: Vec<&crate::model::Id> = Vec::new();
+        let mut required: std::collections::HashSet<&crate::model::Id> = Default::default();
         for (s, _) in &live {
             if let Some((sig, st)) = statics.sigs.get(*s) {
-                required.push(&sig.capability);
+                required.insert(&sig.capability);
                 for &d in &st.candidates {
                     if let Some(r) = routable.get_mut(d as usize) {
                         *r = true;
@@ -58,8 +58,10 @@ impl Lint for UnreachableDesk {
                 }
                 continue;
             }
-            let (needed, unneeded): (Vec<&crate::model::Id>, Vec<&crate::model::Id>) =
-                desk.capabilities.iter().partition(|c| required.contains(c));
+            let (needed, unneeded): (Vec<&crate::model::Id>, Vec<&crate::model::Id>) = desk
+                .capabilities
+                .iter()
+                .partition(|c| required.contains(*c));
             let mut why = Vec::new();
             if !unneeded.is_empty() {
                 let list: Vec<String> = unneeded.iter().map(|c| format!("`{c}`")).collect();
