@@ -457,8 +457,13 @@ impl Org {
                     .map(Id::from)
                     .unwrap_or_else(|| id.clone()),
                 id,
-                unit: Id::from(&d.unit),
-                site: Id::from(&d.site),
+                // Share the unit's and site's ids rather than copying the strings per desk.
+                unit: unit
+                    .and_then(|u| units.get(u as usize))
+                    .map_or_else(|| Id::from(&d.unit), |u| u.id.clone()),
+                site: site
+                    .and_then(|s| sites.get(s as usize))
+                    .map_or_else(|| Id::from(&d.site), |s| s.id.clone()),
                 capabilities,
                 authority: d.authority,
                 languages: d.languages.iter().map(Id::from).collect(),
