@@ -15,7 +15,7 @@ use crate::rules::Value;
 /// let req = Request::new("accident_report.copy")
 ///     .fact("requester", "public")
 ///     .site("hq")
-///     .at_local("2026-11-30T09:15".parse()?);
+///     .at_local("2026-11-30T09:15:00".parse()?);
 /// assert_eq!(req.need, "accident_report.copy");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
