@@ -1088,3 +1088,31 @@ fn explanations_read_well() {
         .unwrap();
     insta::assert_snapshot!("trace", tr.to_string());
 }
+
+#[test]
+fn ties_across_sites_at_the_search_boundary() {
+    // From s the nearest desk costs 0 + 5; a desk 5 minutes away with no queue costs the
+    // same and has the smaller id: it must win, so the search may not stop at travel 5.
+    let org = |extra: &str| {
+        format!(
+            r#"
+sites: [{{id: s}}, {{id: t}}, {{id: u}}]
+travel: [{{from: s, to: t, minutes: 5}}, {{from: s, to: u, minutes: 9}}]
+units: [{{id: x}}]
+desks:
+  - {{id: zed, unit: x, site: s, capabilities: [c], wait_minutes: 5}}
+  - {{id: abe, unit: x, site: t, capabilities: [c], wait_minutes: 0}}
+  {extra}
+"#
+        )
+    };
+    // Few capability groups (2 of 3 reachable sites): searched group by group.
+    let r = router_from(&org(""), "rules: [{id: r, then: {capability: c}}]");
+    assert_eq!(desk(&check(&r, &Request::new("x").site("s"))), "abe");
+    // A group at every reachable site: searched nearest site first.
+    let r = router_from(
+        &org("- {id: far, unit: x, site: u, capabilities: [c]}"),
+        "rules: [{id: r, then: {capability: c}}]",
+    );
+    assert_eq!(desk(&check(&r, &Request::new("x").site("s"))), "abe");
+}
