@@ -111,9 +111,8 @@ fn with_referrals_to(router: &Router, need: &str, desk: &str) -> Result<Router, 
             *to = desk.to_owned();
         }
     }
-    let org = Org::from_spec(spec).map_err(|p| p.to_string())?;
-    let rules =
-        RuleSet::from_spec(router.rules().spec().clone(), &org).map_err(|p| p.to_string())?;
+    let org = Org::from_spec(spec)?;
+    let rules = RuleSet::from_spec(router.rules().spec().clone(), &org)?;
     Ok(Router::new(org, rules))
 }
 
