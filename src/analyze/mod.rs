@@ -12,7 +12,7 @@
 //! | `referral-cycle` | error | today's `refers` edges for a need go around in a circle (strongly connected components of the per-need referral graph, by Tarjan's algorithm) |
 //! | `runaround` | error / warning | a referral path with more stops, or [`Options::runaround_minutes`] more minutes, than the one-step resolution, or never solved; an error when it ends back in the building where it started |
 //! | `dead-end-referral` | error | a referral ends at a desk that cannot solve the need and refers nowhere |
-//! | `coverage-gap` | error / warning | a capability rules require that no desk offers, or none in the rule's scope; or not on some day of the week the organization is open; or not in some language or at some site a rule's desk constraint asks for; or at no desk reachable from some site |
+//! | `coverage-gap` | error / warning / info | a capability rules require that no desk offers, or none in the rule's scope, or whose desks never open (errors); not on some day of the week the organization is open (one finding per set of days: a warning when at least half of the desks open that day, else info); not in some language or at some site a rule's desk constraint asks for; at no desk reachable from some site |
 //! | `authority-gap` | error / warning | desks offer the capability but none (or none reachable from some site) has the authority the rule requires |
 //! | `single-point-of-failure` | warning | a rule can be served by exactly one desk |
 //! | `no-duty-desk` | warning / info | units with no duty desk on their chain of command (escalations end in NoDesk); a warning when such a unit owns a rule |

@@ -95,10 +95,14 @@ pub struct Runaround {
     pub extra_minutes: u32,
     /// The request the one-step resolution answered (need, facts, site, time).
     pub request: Request,
+    /// Whether today's path ends at a desk that can solve the need (has a capability some
+    /// rule may demand for it, or the need itself when no rule covers it).
+    pub solved: bool,
 }
 
 impl Runaround {
     /// Does today's path end back at the site where it started, after leaving it?
+    /// (Solved or not; see [`Runaround::solved`].)
     pub fn ends_where_started(&self) -> bool {
         self.today.ends_where_started && self.today.sites_visited.len() > 1
     }

@@ -88,7 +88,17 @@ impl Lint for Runaround {
                     ),
                     None => (stops.saturating_sub(1), 0),
                 };
-                let solved = matches!(trace.end, TraceEnd::Solved { .. });
+                // The router traces one capability; a dead end at a desk that has another
+                // capability rules demand for the need still serves some customers.
+                let solved = match &trace.end {
+                    TraceEnd::Solved { .. } => true,
+                    TraceEnd::DeadEnd { desk } => cx
+                        .org
+                        .desk_ix
+                        .get(desk.as_str())
+                        .is_some_and(|&d| cx.can_solve(d, &cx.need_caps(need))),
+                    TraceEnd::Cycle { .. } => false,
+                };
                 if solved && extra_stops == 0 && extra_minutes < cx.options.runaround_minutes.max(1)
                 {
                     continue;
@@ -106,6 +116,7 @@ impl Lint for Runaround {
                         extra_stops,
                         extra_minutes,
                         request: resolved.request.clone(),
+                        solved,
                     });
                 }
             }
@@ -191,7 +202,7 @@ fn one_step(
 }
 
 fn severity(item: &Item) -> Severity {
-    if item.ends_where_started() && matches!(item.today.end, TraceEnd::Solved { .. }) {
+    if item.ends_where_started() && item.solved {
         Severity::Error
     } else {
         Severity::Warning
@@ -202,10 +213,11 @@ fn finding(item: &Item) -> Finding {
     let t = &item.today;
     let path: Vec<&str> = t.stops.iter().map(|s| s.desk.as_str()).collect();
     let ending = match &t.end {
-        TraceEnd::Solved { .. } if item.ends_where_started() => format!(
+        _ if item.solved && item.ends_where_started() => format!(
             ", and ends back at `{}`, where it started",
             t.sites_visited.first().map(Id::as_str).unwrap_or_default()
         ),
+        _ if item.solved => String::new(),
         TraceEnd::Solved { .. } => String::new(),
         TraceEnd::Cycle { back_to } => format!(", and loops back to `{back_to}` unsolved"),
         TraceEnd::DeadEnd { desk } => format!(", and ends unsolved at `{desk}`"),
