@@ -616,3 +616,18 @@ fn big_org_analysis_finishes_in_seconds() {
         println!("  {code}: {:?}", t.elapsed());
     }
 }
+
+/// `PRINT_REPORTS=1 cargo test --test analyze print_city311 -- --nocapture`
+#[test]
+fn print_city311() {
+    let org = load::org_from_path("examples/city311/org.toml").unwrap();
+    let rules = load::rules_from_path("examples/city311/rules.yaml", &org).unwrap();
+    let report = analyze_router(
+        &Router::new(org, rules),
+        &Options::new().at("2026-11-30T10:00".parse().unwrap()),
+    );
+    if std::env::var_os("PRINT_REPORTS").is_some() {
+        println!("{report}");
+    }
+    assert!(report.stats.inconclusive.is_empty());
+}

@@ -465,8 +465,12 @@ fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
         return None;
     }
     // Readable candidates first.
-    let base = if longest.is_empty() { "other" } else { longest };
-    for cand in [base.to_owned(), format!("{base}-example")] {
+    let readable = if longest.is_empty() {
+        ["other".to_owned(), "other-example".to_owned()]
+    } else {
+        [format!("{longest}example"), longest.to_owned()]
+    };
+    for cand in readable {
         if ok(&cand) {
             return Some(cand);
         }
@@ -847,5 +851,166 @@ rules: []
             "{all: [{any: [{fact: age, eq: 1}, {fact: age, eq: 2}, {fact: case, eq: a}]}, {any: [{fact: injured, eq: true}, {fact: case, eq: b}, {fact: requester, eq: public}]}]}",
         );
         assert_eq!(l.dnf(&c, true), Err(TooLarge));
+    }
+
+    mod differential {
+        //! The solver against brute force over every request of a small finite vocabulary.
+        use super::*;
+        use proptest::prelude::*;
+
+        const FACTS: &str = r#"
+facts:
+  - {id: t, values: [xa, xb, yz]}
+  - {id: b, type: bool}
+  - {id: n, type: number, values: [0, 1, 2, 3]}
+rules: []
+"#;
+
+        /// Kleene three-valued evaluation, as the router does: `None` is unknown.
+        fn eval(c: &Condition, req: &[(&str, Option<Value>)]) -> Option<bool> {
+            match c {
+                Condition::All(v) => {
+                    let r: Vec<Option<bool>> = v.iter().map(|p| eval(p, req)).collect();
+                    if r.contains(&Some(false)) {
+                        Some(false)
+                    } else if r.contains(&None) {
+                        None
+                    } else {
+                        Some(true)
+                    }
+                }
+                Condition::Any(v) => {
+                    let r: Vec<Option<bool>> = v.iter().map(|p| eval(p, req)).collect();
+                    if r.contains(&Some(true)) {
+                        Some(true)
+                    } else if r.contains(&None) {
+                        None
+                    } else {
+                        Some(false)
+                    }
+                }
+                Condition::Not(p) => eval(p, req).map(|b| !b),
+                Condition::Test { fact, op } => {
+                    let v = req
+                        .iter()
+                        .find(|(f, _)| f == fact)
+                        .and_then(|(_, v)| v.clone());
+                    match (op, v) {
+                        (Op::Exists(e), v) => Some(v.is_some() == *e),
+                        (_, None) => None,
+                        (Op::Eq(x), Some(v)) => Some(v == *x),
+                        (Op::Ne(x), Some(v)) => Some(v != *x),
+                        (Op::In(xs), Some(v)) => Some(xs.contains(&v)),
+                        (Op::NotIn(xs), Some(v)) => Some(!xs.contains(&v)),
+                        (Op::Lt(x), Some(Value::Number(n))) => Some(n < *x),
+                        (Op::Lte(x), Some(Value::Number(n))) => Some(n <= *x),
+                        (Op::Gt(x), Some(Value::Number(n))) => Some(n > *x),
+                        (Op::Gte(x), Some(Value::Number(n))) => Some(n >= *x),
+                        (Op::Prefix(p), Some(Value::Text(t))) => Some(t.starts_with(p.as_str())),
+                        _ => Some(false),
+                    }
+                }
+            }
+        }
+
+        fn requests() -> Vec<Vec<(&'static str, Option<Value>)>> {
+            let ts = [None, Some("xa"), Some("xb"), Some("yz")];
+            let bs = [None, Some(false), Some(true)];
+            let ns = [None, Some(0.0), Some(1.0), Some(2.0), Some(3.0)];
+            let mut out = Vec::new();
+            for t in ts {
+                for b in bs {
+                    for n in ns {
+                        out.push(vec![
+                            ("t", t.map(Value::from)),
+                            ("b", b.map(Value::Bool)),
+                            ("n", n.map(Value::Number)),
+                        ]);
+                    }
+                }
+            }
+            out
+        }
+
+        fn test() -> impl Strategy<Value = Condition> {
+            let t = prop_oneof![
+                prop::sample::select(vec!["xa", "xb", "yz"]).prop_map(|v| Op::Eq(v.into())),
+                prop::sample::select(vec!["xa", "xb", "yz"]).prop_map(|v| Op::Ne(v.into())),
+                prop::sample::subsequence(vec!["xa", "xb", "yz"], 1..3)
+                    .prop_map(|v| Op::In(v.into_iter().map(Value::from).collect())),
+                prop::sample::subsequence(vec!["xa", "xb", "yz"], 1..3)
+                    .prop_map(|v| Op::NotIn(v.into_iter().map(Value::from).collect())),
+                prop::sample::select(vec!["x", "xa", "yz", "z"]).prop_map(|p| Op::Prefix(p.into())),
+                any::<bool>().prop_map(Op::Exists),
+            ]
+            .prop_map(|op| Condition::Test {
+                fact: "t".into(),
+                op,
+            });
+            let b = prop_oneof![
+                any::<bool>().prop_map(|v| Op::Eq(v.into())),
+                any::<bool>().prop_map(|v| Op::Ne(v.into())),
+                any::<bool>().prop_map(Op::Exists),
+            ]
+            .prop_map(|op| Condition::Test {
+                fact: "b".into(),
+                op,
+            });
+            let n = prop_oneof![
+                (0..4i64).prop_map(|v| Op::Eq(v.into())),
+                (0..4i64).prop_map(|v| Op::Ne(v.into())),
+                (-1..5i64).prop_map(|v| Op::Lt(v as f64 + 0.5)),
+                (-1..5i64).prop_map(|v| Op::Lte(v as f64)),
+                (-1..5i64).prop_map(|v| Op::Gt(v as f64)),
+                (-1..5i64).prop_map(|v| Op::Gte(v as f64 - 0.5)),
+                any::<bool>().prop_map(Op::Exists),
+            ]
+            .prop_map(|op| Condition::Test {
+                fact: "n".into(),
+                op,
+            });
+            prop_oneof![t, b, n]
+        }
+
+        fn condition() -> impl Strategy<Value = Condition> {
+            test().prop_recursive(3, 16, 3, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Condition::All),
+                    prop::collection::vec(inner.clone(), 0..3).prop_map(Condition::Any),
+                    inner.prop_map(|c| Condition::Not(Box::new(c))),
+                ]
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            /// "Can `a` decide a request `b` comes before?" — TRUE(a) and FALSE(b) — is
+            /// answered exactly, with a witness that works.
+            #[test]
+            fn solver_matches_brute_force(a in condition(), b in condition()) {
+                let mut l = logic(FACTS);
+                let (Ok(x), Ok(y)) = (l.dnf(&a, true), l.dnf(&b, false)) else {
+                    return Ok(());
+                };
+                let mut budget = 100_000;
+                let got = l.search(&[&x, &y], &mut budget).unwrap();
+                let want = requests()
+                    .iter()
+                    .any(|r| eval(&a, r) == Some(true) && eval(&b, r) == Some(false));
+                prop_assert_eq!(got.is_some(), want, "a = {:?}, b = {:?}", a, b);
+                if let Some(w) = got {
+                    let req: Vec<(&str, Option<Value>)> = ["t", "b", "n"]
+                        .into_iter()
+                        .map(|f| {
+                            let no = l.vocab.get(f).unwrap();
+                            (f, w.iter().find(|(n, _)| *n == no).and_then(|(_, v)| v.clone()))
+                        })
+                        .collect();
+                    prop_assert_eq!(eval(&a, &req), Some(true));
+                    prop_assert_eq!(eval(&b, &req), Some(false));
+                }
+            }
+        }
     }
 }
