@@ -631,3 +631,43 @@ fn print_city311() {
     }
     assert!(report.stats.inconclusive.is_empty());
 }
+
+/// A fallback rule after 10 000 rules is still decided exactly (not inconclusive), and the
+/// rule checks stay fast (grouped by need).
+#[test]
+fn ten_thousand_rules_and_a_fallback() {
+    let org = Org::from_spec(
+        load::parse::<OrgSpec>(
+            "sites: [{id: hq}]\nunits: [{id: u, duty_desk: d}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [c, other]}, {id: e, unit: u, site: hq, capabilities: [c, other]}]\n",
+            load::Format::Yaml,
+            None,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut text = String::from("facts: [{id: requester, values: [public, officer]}]\nrules:\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "  - {{id: r{i}, when: {{all: [{{fact: need, eq: n{i}}}, {{fact: requester, eq: public}}]}}, then: {{capability: c}}}}\n"
+        ));
+    }
+    text.push_str("  - {id: fallback, priority: -1, then: {capability: other}}\n");
+    text.push_str(
+        "  - {id: dead, priority: -2, when: {fact: need, eq: n7}, then: {capability: other}}\n",
+    );
+    let rules =
+        RuleSet::from_spec(load::parse(&text, load::Format::Yaml, None).unwrap(), &org).unwrap();
+    let opts = Options::new().only([Code::ShadowedRule, Code::AmbiguousRules]);
+    let report = analyze_router(&Router::new(org, rules), &opts);
+    assert!(
+        report.stats.inconclusive.is_empty(),
+        "{:?}",
+        report.stats.inconclusive
+    );
+    let shadowed: Vec<&str> = report
+        .with_code(Code::ShadowedRule)
+        .map(|f| f.ids[0].id().as_str())
+        .collect();
+    assert_eq!(shadowed, ["dead"]);
+    assert!(!report.has(Code::AmbiguousRules));
+}
