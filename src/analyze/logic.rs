@@ -322,7 +322,7 @@ impl Logic {
                 let ci = match f.first {
                     None => k,
                     Some(first) if k == 0 => first,
-                    Some(first) if k - 1 >= first => k,
+                    Some(first) if k > first => k,
                     Some(_) => k - 1,
                 };
                 acc.truncate(f.acc_len);
