@@ -278,19 +278,26 @@ pub fn suggest<'a>(candidates: impl IntoIterator<Item = &'a str>, target: &str) 
         .map(|(_, c)| c)
 }
 
+/// Edit distance counting a swap of two neighbouring letters as one edit (`mian` → `main`).
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    let mut before: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, &ca) in a.iter().enumerate() {
         let mut cur = Vec::with_capacity(b.len() + 1);
         cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.last().copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
+        for (j, &cb) in b.iter().enumerate() {
+            let at = |row: &[usize], k: usize| row.get(k).copied().unwrap_or(usize::MAX - 1);
+            let mut d = (at(&prev, j) + usize::from(ca != cb))
+                .min(at(&prev, j + 1) + 1)
+                .min(at(&cur, j) + 1);
+            if i > 0 && j > 0 && a.get(i - 1) == Some(&cb) && b.get(j - 1) == Some(&ca) {
+                d = d.min(at(&before, j - 1) + 1);
+            }
+            cur.push(d);
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev.last().copied().unwrap_or(0)
 }
@@ -312,6 +319,10 @@ mod tests {
         let known = ["records-counter", "hq-front", "aux-duty"];
         assert_eq!(suggest(known, "recrods-counter"), Some("records-counter"));
         assert_eq!(suggest(known, "traffic"), None);
+        assert_eq!(suggest(["main", "annex"], "mian"), Some("main"));
+        assert_eq!(edit_distance("abc", "abc"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -99,12 +99,13 @@ impl Case {
         self.origin.as_ref().and_then(|o| o.file.as_deref())
     }
 
-    /// Where the case is, for messages: `file: cases[3]` or `cases[3]`.
-    pub(crate) fn path(&self) -> String {
-        match &self.origin {
-            Some(o) => format!("cases[{}]", o.index),
-            None => String::from("cases[?]"),
-        }
+    /// Where the case is, for messages: `cases[3]`, its index in its file, or `position`
+    /// when it was not loaded from a file.
+    pub(crate) fn path(&self, position: usize) -> String {
+        format!(
+            "cases[{}]",
+            self.origin.as_ref().map_or(position, |o| o.index)
+        )
     }
 }
 
@@ -442,8 +443,8 @@ impl Cases {
     /// case file as a load error instead (the command line does).
     pub fn check(&self, org: &Org, rules: &RuleSet) -> Vec<Problem> {
         let mut out = Vec::new();
-        for c in &self.cases {
-            for mut p in case_problems(c, org, rules) {
+        for (i, c) in self.cases.iter().enumerate() {
+            for mut p in case_problems(c, i, org, rules) {
                 p.file = c.file().map(Path::to_path_buf);
                 out.push(p);
             }
@@ -453,9 +454,9 @@ impl Cases {
 }
 
 /// The problems of one case against an org and rules (without `file`).
-pub(crate) fn case_problems(c: &Case, org: &Org, rules: &RuleSet) -> Vec<Problem> {
+pub(crate) fn case_problems(c: &Case, position: usize, org: &Org, rules: &RuleSet) -> Vec<Problem> {
     let mut out = Vec::new();
-    let base = c.path();
+    let base = c.path(position);
     let name = Id::from(c.name.as_str());
     let unknown = |what: &str, path: String, id: &str, known: Vec<&str>| {
         let mut p = Problem::error(

@@ -46,8 +46,8 @@ pub fn run(router: &Router, cases: &Cases) -> TestReport {
     let rules = router.rules();
     let mut base: Option<Router> = None;
     let mut results = Vec::with_capacity(cases.cases.len());
-    for case in &cases.cases {
-        let problems = case_problems(case, org, rules);
+    for (i, case) in cases.cases.iter().enumerate() {
+        let problems = case_problems(case, i, org, rules);
         if !problems.is_empty() {
             let msgs: Vec<String> = problems
                 .iter()
