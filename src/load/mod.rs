@@ -275,6 +275,27 @@ impl<'a> Src<'a> {
     }
 }
 
+/// Give problems found in `text` after it parsed (e.g. by checks of policy test cases
+/// against an organization) the line and column of their document path, or of its nearest
+/// ancestor. Problems that already have a location keep it.
+pub(crate) fn locate_problems(text: &str, format: Format, problems: &mut [Problem]) {
+    let text = text::strip_bom(text);
+    let index = locate::index(
+        text,
+        format,
+        problems
+            .iter()
+            .filter(|p| p.location.is_none())
+            .map(|p| p.path.as_str()),
+        Limits::default().max_depth,
+    );
+    for p in problems.iter_mut() {
+        if p.location.is_none() {
+            p.location = index.nearest(&p.path).map(|s| s.value);
+        }
+    }
+}
+
 /// Errors first, then in file order (problems without a place last, in their found order).
 fn sort(problems: &mut [Problem]) {
     problems.sort_by_key(|p| {
