@@ -90,7 +90,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<Exit, Failure> {
             facts.join(", ")
         )
     } else if let Some(v) = verdict.as_ref().filter(|v| **v != CandidateVerdict::Chosen) {
-        format!("`{desk_id}` {}", verdict_sentence(v))
+        format!("`{desk_id}`: {v}")
     } else if let Some(rule) = rule {
         if desk_caps.contains(&rule.capability) {
             format!(
@@ -137,42 +137,4 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<Exit, Failure> {
         }
     }
     Ok(Exit::Ok)
-}
-
-/// Why a candidate was not chosen, as the end of a sentence.
-pub fn verdict_sentence(v: &CandidateVerdict) -> String {
-    match v {
-        CandidateVerdict::Chosen => String::from("was chosen"),
-        CandidateVerdict::MissingCapability => String::from("lacks the capability"),
-        CandidateVerdict::AuthorityTooLow { has, needs } => {
-            format!("has authority {has}, the rule needs {needs}")
-        }
-        CandidateVerdict::OutOfScope { unit } => format!("is not within unit `{unit}`"),
-        CandidateVerdict::WrongSite { site } => format!("is not at site `{site}`"),
-        CandidateVerdict::WrongLanguage { language } => {
-            format!("does not serve language `{language}`")
-        }
-        CandidateVerdict::Unreachable => {
-            String::from("cannot be reached from the customer's site (no known route)")
-        }
-        CandidateVerdict::Closed { opens, reason } => {
-            let mut s = String::from("is closed when the customer arrives");
-            if let Some(r) = reason {
-                s.push_str(&format!(" ({r})"));
-            }
-            match opens {
-                Some(o) => s.push_str(&format!("; it opens {}", o.format("%a %Y-%m-%d %H:%M"))),
-                None => s.push_str("; it does not open within a year"),
-            }
-            s
-        }
-        CandidateVerdict::HigherCost { cost, best } => {
-            format!("costs {cost} min (travel + wait); the chosen desk costs {best} min")
-        }
-        CandidateVerdict::ServesLater { at } => format!(
-            "could serve only at {}; another desk serves sooner",
-            at.format("%a %Y-%m-%d %H:%M")
-        ),
-        other => format!("was not chosen ({other:?})"),
-    }
 }

@@ -249,7 +249,12 @@ fn report_failure(f: &Failure, ctx: &Ctx) {
                 if n == 1 { "" } else { "s" }
             ));
         }
-        Failure::Load(e) => eprint(&format!("{error}: {e}")),
+        // Unreadable file or unknown format: already `file: error[kind]: message`.
+        Failure::Load(e) => {
+            for line in e.to_string().lines() {
+                eprint(&ctx.err.severity_line(line));
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use rightdesk::resolve::TraceEnd;
-use rightdesk::{RequestError, RequestTime, Router, Trace};
+use rightdesk::{RequestTime, Router, Trace};
 
 use super::{Ctx, Exit, Failure, OutputFormat, load_org, load_rules, print, print_json, unknown};
 
@@ -50,14 +50,7 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<Exit, Failure> {
     super::request::apply_status_file(args.status.as_deref(), &router)?;
     let trace = router
         .trace_referrals(&args.from, &args.need, args.at)
-        .map_err(|e| match e {
-            RequestError::UnknownDesk(d) => unknown(
-                "desk",
-                &d,
-                router.org().desks().iter().map(|d| d.id.as_str()),
-            ),
-            e => Failure::Usage(e.to_string()),
-        })?;
+        .map_err(|e| Failure::Usage(e.to_string()))?;
     match args.format {
         OutputFormat::Json => print_json(&trace)?,
         OutputFormat::Text => print(&render(&trace, ctx)),
@@ -65,64 +58,25 @@ pub fn run(args: Args, ctx: &Ctx) -> Result<Exit, Failure> {
     Ok(Exit::Ok)
 }
 
+/// The trace for a person (the library's `Display`), its ending coloured.
 fn render(t: &Trace, ctx: &Ctx) -> String {
     let s = ctx.out;
-    let mut out = format!(
-        "{} `{}` from `{}` (solved by capability `{}`):\n",
-        s.bold("today's referral path for"),
-        t.need,
-        t.entry,
-        t.capability
-    );
-    for (i, stop) in t.stops.iter().enumerate() {
-        let travel = match stop.travel_minutes {
-            _ if i == 0 => String::from("start"),
-            Some(m) => format!("+{m} min travel"),
-            None => String::from("no known route"),
-        };
-        let mut line = format!(
-            "  {}. {} (`{}`) at `{}`: {travel}, {} min wait",
-            i + 1,
-            stop.desk_name,
-            stop.desk,
-            stop.site,
-            stop.wait_minutes
-        );
-        if let Some(a) = stop.arrival {
-            line.push_str(&format!(", arrives {}", a.format("%a %H:%M")));
-        }
-        if let Some(c) = &stop.closed {
-            line.push_str(&format!(", closed: {c}"));
-        }
-        if stop.can_solve {
-            line.push_str(&format!(" — {}", s.green("can solve it")));
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    let end = match &t.end {
-        TraceEnd::Solved { desk } => s.green(&format!("solved at `{desk}`")),
-        TraceEnd::Cycle { back_to } => s.red(&format!("a cycle: sent back to `{back_to}`")),
-        TraceEnd::DeadEnd { desk } => s.red(&format!(
-            "a dead end at `{desk}`: it cannot solve it and refers nowhere"
-        )),
-    };
-    out.push_str(&format!("ends: {end}\n"));
-    let sites: Vec<&str> = t.sites_visited.iter().map(|s| s.as_str()).collect();
-    out.push_str(&format!(
-        "total: {} min ({} travel + {} wait), {} stop{}, sites: {}\n",
-        t.total_minutes,
-        t.travel_minutes,
-        t.wait_minutes,
-        t.stops.len(),
-        if t.stops.len() == 1 { "" } else { "s" },
-        sites.join(" -> ")
-    ));
-    if t.ends_where_started && t.stops.len() > 1 {
-        out.push_str(&format!(
-            "{}\n",
-            s.yellow("the customer ends up in the building where they started")
-        ));
-    }
-    out
+    let text = t.to_string();
+    let solved = matches!(t.end, TraceEnd::Solved { .. });
+    text.lines()
+        .map(|line| {
+            if line.starts_with("Ends in ") {
+                if solved && !t.ends_where_started {
+                    s.green(line)
+                } else {
+                    s.red(line)
+                }
+            } else if line.starts_with("Today's referrals") {
+                s.bold(line)
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }

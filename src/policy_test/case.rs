@@ -73,6 +73,8 @@ pub struct Case {
 pub(crate) struct Origin {
     pub(crate) file: Option<PathBuf>,
     pub(crate) index: usize,
+    /// The file is a bare list of cases (paths `[3]`), not a `cases:` map (`cases[3]`).
+    pub(crate) bare_list: bool,
 }
 
 impl Case {
@@ -99,13 +101,14 @@ impl Case {
         self.origin.as_ref().and_then(|o| o.file.as_deref())
     }
 
-    /// Where the case is, for messages: `cases[3]`, its index in its file, or `position`
-    /// when it was not loaded from a file.
+    /// Where the case is, as a document path: `cases[3]` (or `[3]` in a file that is a bare
+    /// list) by its index in its file, or by `position` when not loaded from a file.
     pub(crate) fn path(&self, position: usize) -> String {
-        format!(
-            "cases[{}]",
-            self.origin.as_ref().map_or(position, |o| o.index)
-        )
+        match &self.origin {
+            Some(o) if o.bare_list => format!("[{}]", o.index),
+            Some(o) => format!("cases[{}]", o.index),
+            None => format!("cases[{position}]"),
+        }
     }
 }
 
@@ -324,7 +327,13 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Id>, D::Error> {
     d.deserialize_any(V)
 }
 
-impl<'de> Deserialize<'de> for Cases {
+/// A case file as written: the cases, and whether they were a bare list.
+struct CaseDoc {
+    cases: Vec<Case>,
+    bare_list: bool,
+}
+
+impl<'de> Deserialize<'de> for CaseDoc {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -334,23 +343,36 @@ impl<'de> Deserialize<'de> for Cases {
         }
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Cases;
+            type Value = CaseDoc;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a list of cases, or a map with a `cases` list")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Cases, A::Error> {
-                Vec::<Case>::deserialize(SeqAccessDeserializer::new(seq))
-                    .map(|cases| Cases { cases })
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<CaseDoc, A::Error> {
+                Vec::<Case>::deserialize(SeqAccessDeserializer::new(seq)).map(|cases| CaseDoc {
+                    cases,
+                    bare_list: true,
+                })
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Cases, A::Error> {
-                CaseFile::deserialize(MapAccessDeserializer::new(map))
-                    .map(|f| Cases { cases: f.cases })
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<CaseDoc, A::Error> {
+                CaseFile::deserialize(MapAccessDeserializer::new(map)).map(|f| CaseDoc {
+                    cases: f.cases,
+                    bare_list: false,
+                })
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Cases, E> {
-                Ok(Cases::default())
+            fn visit_unit<E: de::Error>(self) -> Result<CaseDoc, E> {
+                Ok(CaseDoc {
+                    cases: Vec::new(),
+                    bare_list: false,
+                })
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cases {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        CaseDoc::deserialize(d).map(|doc| Cases { cases: doc.cases })
     }
 }
 
@@ -367,11 +389,13 @@ impl Cases {
     /// # Errors
     /// [`LoadError::Invalid`] with the syntax or shape error and where it is.
     pub fn from_str(text: &str, format: Format, file: Option<&Path>) -> Result<Cases, LoadError> {
-        let mut cases: Cases = load::parse(text, format, file)?;
+        let doc: CaseDoc = load::parse(text, format, file)?;
+        let mut cases = Cases { cases: doc.cases };
         for (index, c) in cases.cases.iter_mut().enumerate() {
             c.origin = Some(Origin {
                 file: file.map(Path::to_path_buf),
                 index,
+                bare_list: doc.bare_list,
             });
         }
         Ok(cases)
@@ -441,15 +465,40 @@ impl Cases {
     ///
     /// [`run`](super::run) reports such a case as failed; call this first to treat a bad
     /// case file as a load error instead (the command line does).
+    ///
+    /// Problems of cases loaded from a file carry the file, and the line and column of the
+    /// offending value (the file is read again to find them).
     pub fn check(&self, org: &Org, rules: &RuleSet) -> Vec<Problem> {
-        let mut out = Vec::new();
+        let mut out: Vec<Problem> = Vec::new();
+        // Problems of one file are located together, in one more pass over its text.
+        let mut pending: Vec<Problem> = Vec::new();
+        let mut pending_file: Option<&Path> = None;
         for (i, c) in self.cases.iter().enumerate() {
+            if c.file() != pending_file {
+                locate_in_file(pending_file, &mut pending);
+                out.append(&mut pending);
+                pending_file = c.file();
+            }
             for mut p in case_problems(c, i, org, rules) {
                 p.file = c.file().map(Path::to_path_buf);
-                out.push(p);
+                pending.push(p);
             }
         }
+        locate_in_file(pending_file, &mut pending);
+        out.append(&mut pending);
         out
+    }
+}
+
+/// Give problems their line and column in `file`, when it can still be read.
+fn locate_in_file(file: Option<&Path>, problems: &mut [Problem]) {
+    let (Some(file), false) = (file, problems.is_empty()) else {
+        return;
+    };
+    let format = Format::from_path(file).unwrap_or(Format::Yaml);
+    if let Ok(text) = std::fs::read_to_string(file) {
+        load::locate_problems(&text, format, problems);
+        problems.sort_by_key(|p| p.location.map(|l| (l.line, l.column)));
     }
 }
 

@@ -39,10 +39,8 @@ pub use report::{CaseResult, Coverage, TestReport};
 pub use run::run;
 
 use crate::Router;
-use crate::explain::{CandidateVerdict, RuleVerdict};
 use crate::load::{self, LoadError};
 use crate::problem::Problems;
-use crate::resolve::Resolution;
 
 /// Load an organization, its rules and policy test cases from files, check the cases
 /// against them, and run the cases.
@@ -110,54 +108,4 @@ pub fn assert_cases(org: impl AsRef<Path>, rules: impl AsRef<Path>, cases: impl 
         }
         Ok(_) => {}
     }
-}
-
-/// The explanation of a resolution as indented text.
-pub(crate) fn explanation_text(res: &Resolution) -> String {
-    let e = &res.explanation;
-    let mut out = String::new();
-    match (&e.rule, &e.rule_description) {
-        (Some(r), Some(d)) => out.push_str(&format!("decided by rule `{r}`: {d}\n")),
-        (Some(r), None) => out.push_str(&format!("decided by rule `{r}`\n")),
-        (None, _) => out.push_str("no rule decided\n"),
-    }
-    for r in &e.rules {
-        let v = match r.verdict {
-            RuleVerdict::Matched => "matched",
-            RuleVerdict::NotMatched => "not matched",
-            RuleVerdict::Unknown => "unknown",
-        };
-        out.push_str(&format!("rule `{}` {v}: {}\n", r.rule, r.why));
-    }
-    for c in &e.candidates {
-        let v = match &c.verdict {
-            CandidateVerdict::Chosen => String::from("chosen"),
-            CandidateVerdict::MissingCapability => String::from("lacks the capability"),
-            CandidateVerdict::AuthorityTooLow { has, needs } => {
-                format!("authority {has} < {needs}")
-            }
-            CandidateVerdict::OutOfScope { unit } => format!("not within unit `{unit}`"),
-            CandidateVerdict::WrongSite { site } => format!("not at site `{site}`"),
-            CandidateVerdict::WrongLanguage { language } => {
-                format!("does not speak `{language}`")
-            }
-            CandidateVerdict::Unreachable => String::from("unreachable"),
-            CandidateVerdict::Closed { opens, reason } => {
-                let mut s = String::from("closed");
-                if let Some(r) = reason {
-                    s.push_str(&format!(" ({r})"));
-                }
-                if let Some(o) = opens {
-                    s.push_str(&format!(", opens {o}"));
-                }
-                s
-            }
-            CandidateVerdict::HigherCost { cost, best } => {
-                format!("costs {cost} min, best {best} min")
-            }
-            CandidateVerdict::ServesLater { at } => format!("serves later, at {at}"),
-        };
-        out.push_str(&format!("desk `{}`: {v}\n", c.desk));
-    }
-    out
 }

@@ -120,7 +120,7 @@ impl fmt::Display for CaseResult {
         }
         if let Some(res) = &self.resolution {
             write!(f, "\n     explanation:")?;
-            for line in super::explanation_text(res).lines() {
+            for line in res.explanation.to_string().lines() {
                 write!(f, "\n       {line}")?;
             }
         }
