@@ -23,7 +23,7 @@ fn police_station_example_policy() {
 #[test]
 fn city311_example_policy() {
     policy_test::assert_cases(
-        "examples/city311/org.yaml",
+        "examples/city311/org.toml",
         "examples/city311/rules.yaml",
         "examples/city311/cases.yaml",
     );
