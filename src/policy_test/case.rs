@@ -69,12 +69,19 @@ pub struct Case {
 }
 
 /// The file a case came from and its position in that file's list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Origin {
     pub(crate) file: Option<PathBuf>,
     pub(crate) index: usize,
     /// The file is a bare list of cases (paths `[3]`), not a `cases:` map (`cases[3]`).
     pub(crate) bare_list: bool,
+}
+
+/// Where a case was written does not change what it is: cases compare equal by content.
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
 }
 
 impl Case {
