@@ -11,6 +11,7 @@
 pub mod analyze;
 mod compile;
 pub mod explain;
+pub mod export;
 pub mod hours;
 pub mod load;
 pub mod model;
