@@ -68,21 +68,43 @@ fn usage_errors_exit_2() {
 // ---- check ----
 
 #[test]
-fn check_prints_warnings_like_a_linter_and_exits_1() {
+fn check_prints_warnings_and_findings_like_a_linter_and_exits_1() {
     let r = rd(&["check", ORG, RULES]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(
-        r.stdout.contains("rules.yaml")
-            && r.stdout.contains(
-                "warning[unserved-capability]: no desk offers capability `parking.permit`"
-            ),
+        r.stdout.contains(
+            "tests/data/policy/rules.yaml:40:25: warning[unserved-capability]: no desk offers capability `parking.permit`"
+        ),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("5 desks"), "{}", r.stdout);
+    assert!(r.stdout.contains("error[coverage-gap]"), "{}", r.stdout);
+    let last = r.stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("summary: "), "{}", r.stdout);
+    assert!(last.contains("5 desks"), "{last}");
     let r = rd(&["check", ORG, RULES, "--format", "json"]);
+    assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["desks"], 5);
+    assert_eq!(v["analysis"]["stats"]["desks"], 5);
+    assert_eq!(v["problems"][0]["kind"], "unserved-capability");
+}
+
+#[test]
+fn check_reports_the_police_runaround() {
+    let r = rd(&[
+        "check",
+        "examples/police_station/org.yaml",
+        "examples/police_station/rules.yaml",
+        "--at",
+        "2026-11-30T09:15",
+    ]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("error[runaround]: `accident_report.copy` from `hq-front-desk`"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -420,6 +442,58 @@ fn trace_follows_todays_referrals() {
 #[test]
 fn trace_from_an_unknown_desk_exits_2() {
     let r = rd(&["trace", ORG, "--from", "info", "--need", "x"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown desk `info`"), "{}", r.stderr);
+}
+
+// ---- export ----
+
+#[test]
+fn export_draws_dot_and_mermaid() {
+    let r = rd(&["export", ORG, "--format", "dot"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\ndigraph "), "{}", r.stdout);
+    assert!(r.stdout.contains("registrar-counter"), "{}", r.stdout);
+    let r = rd(&["export", ORG, "--format", "mermaid"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("flowchart LR"), "{}", r.stdout);
+}
+
+#[test]
+fn export_highlights_a_referral_path() {
+    let plain = rd(&["export", ORG, "--format", "dot"]);
+    let r = rd(&[
+        "export",
+        ORG,
+        "--format",
+        "dot",
+        "--from",
+        "info-desk",
+        "--need",
+        "transcript.copy",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("step 2"), "{}", r.stdout);
+    assert!(!plain.stdout.contains("step 2"));
+    let r = rd(&["export", ORG, RULES, "--format", "mermaid", "--worst"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("step 2"), "{}", r.stdout);
+}
+
+#[test]
+fn export_bad_arguments_exit_2() {
+    let r = rd(&["export", ORG, "--format", "png"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("possible values: dot, mermaid"),
+        "{}",
+        r.stderr
+    );
+    let r = rd(&["export", ORG, "--format", "dot", "--worst"]);
+    assert_eq!(r.code, 2, "--worst needs RULES");
+    let r = rd(&[
+        "export", ORG, "--format", "dot", "--from", "info", "--need", "x",
+    ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("unknown desk `info`"), "{}", r.stderr);
 }
