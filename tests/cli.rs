@@ -515,3 +515,47 @@ fn no_colours_unless_asked() {
     ]);
     assert!(!r.stderr.contains('\x1b'));
 }
+
+// ---- output snapshots (review changes with `cargo insta review`) ----
+
+#[test]
+fn snapshot_of_a_failing_test_run() {
+    let r = rd(&["test", ORG, RULES, "tests/data/policy/failing.yaml"]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("cli_test_failing", r.stdout);
+}
+
+#[test]
+fn snapshot_of_route_and_explain() {
+    let r = route(&[
+        "--need",
+        "transcript.copy",
+        "--fact",
+        "requester=student",
+        "--site",
+        "main",
+        "--language",
+        "es",
+        "--at",
+        "2026-11-30T09:15",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("cli_route_spanish", r.stdout);
+    let r = rd(&[
+        "explain",
+        ORG,
+        RULES,
+        "--need",
+        "transcript.copy",
+        "--fact",
+        "requester=student",
+        "--site",
+        "main",
+        "--language",
+        "es",
+        "--desk",
+        "registrar-counter",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    insta::assert_snapshot!("cli_explain_wrong_language", r.stdout);
+}
