@@ -418,7 +418,7 @@ fn check_invariants(router: &Router, req: &Request, res: &Resolution, full: &Res
         .unwrap();
     let d = org.desk(&a.desk).unwrap();
     let updates = router.status_updates();
-    let mut offers = d.capabilities.iter().any(|c| *c == rule.capability);
+    let mut offers = d.capabilities.contains(&rule.capability);
     for u in &updates {
         match u {
             StatusUpdate::AddCapability { desk, capability }
