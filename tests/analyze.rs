@@ -196,7 +196,8 @@ fn report_serializes_and_prints() {
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["findings"][0]["severity"], "error");
-    assert!(v["findings"][0]["code"].as_str().unwrap().contains('-'));
+    let code: Code = v["findings"][0]["code"].as_str().unwrap().parse().unwrap();
+    assert_eq!(code, report.findings[0].code);
     let _ = Severity::Info;
 }
 
@@ -457,5 +458,25 @@ mod exports {
         let trace = report.runarounds.worst.first().map(|r| &r.today);
         dot_check(&export::dot(router.org(), trace));
         mermaid_check(&export::mermaid(router.org(), trace));
+    }
+}
+
+/// `PRINT_REPORTS=1 cargo test --test analyze print_police -- --nocapture`
+#[test]
+fn print_police() {
+    if std::env::var_os("PRINT_REPORTS").is_some() {
+        let (router, report) = police(&monday());
+        println!("{report}");
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report.findings[0]).unwrap()
+        );
+        let t = report.runarounds.worst.first().map(|r| &r.today);
+        std::fs::write("/tmp/police.dot", rightdesk::export::dot(router.org(), t)).unwrap();
+        std::fs::write(
+            "/tmp/police.mmd",
+            rightdesk::export::mermaid(router.org(), t),
+        )
+        .unwrap();
     }
 }

@@ -363,10 +363,10 @@ impl<'a> Context<'a> {
         first.map(|(w, id)| (rl.request(&w, need, site), id))
     }
 
-    /// Does the desk speak the language? A desk that lists no languages is not known to
-    /// speak any particular one, so it counts as speaking it (as the router does).
+    /// Does the desk speak the language? Only the languages it lists count (as in the
+    /// router: a desk that lists none meets no language constraint).
     pub(crate) fn speaks(desk: &Desk, language: &str) -> bool {
-        desk.languages.is_empty() || desk.languages.iter().any(|l| l == language)
+        desk.languages.iter().any(|l| l == language)
     }
 
     /// Is the desk's unit `scope` or below it?

@@ -132,12 +132,15 @@ fn resolve(cx: &Context<'_>, need: &Id, site: &Id, capability: &Id, entry_wait: 
         Some((r, _)) => r,
         None => Request::new(need.as_str()).site(site.as_str()),
     };
+    // Asked when the customer leaves the entry desk; shown with the arrival time.
+    request.at = cx.options.at;
+    let mut asked = request.clone();
     let after = Duration::minutes(i64::from(entry_wait));
-    request.at = cx.options.at.map(|t| match t {
+    asked.at = cx.options.at.map(|t| match t {
         RequestTime::Local(l) => RequestTime::Local(l + after),
         RequestTime::Instant(i) => RequestTime::Instant(i + after),
     });
-    let assignment = match cx.router.resolve(&request) {
+    let assignment = match cx.router.resolve(&asked) {
         Ok(r) => match r.outcome {
             Outcome::Routed(a) => Some((a, "routed", r.explanation.rule)),
             Outcome::Escalated { to, gap } => Some((to, "escalated", gap.rule)),
