@@ -30,3 +30,8 @@ pub use problem::{Problem, ProblemKind, Problems, Severity};
 pub use resolve::{Outcome, Request, RequestError, RequestTime, Resolution, Router, Trace};
 pub use rules::{RuleSet, RuleSetSpec};
 pub use status::{StatusError, StatusUpdate};
+
+/// The README's Rust code, compiled and run as a doctest so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

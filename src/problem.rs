@@ -239,6 +239,8 @@ impl fmt::Display for Problems {
     }
 }
 
+impl std::error::Error for Problems {}
+
 impl<'a> IntoIterator for &'a Problems {
     type Item = &'a Problem;
     type IntoIter = std::slice::Iter<'a, Problem>;
