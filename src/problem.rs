@@ -248,5 +248,3 @@ impl<'a> IntoIterator for &'a Problems {
         self.0.iter()
     }
 }
-
-impl std::error::Error for Problems {}
