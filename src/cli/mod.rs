@@ -24,7 +24,14 @@ use rightdesk::{Org, RuleSet, RuleSetSpec};
 /// Route requests to the one desk able to solve them, test routing policies, and find the
 /// runarounds in an organization.
 #[derive(Debug, Parser)]
-#[command(name = "rightdesk", version, propagate_version = true)]
+#[command(
+    name = "rightdesk",
+    version,
+    propagate_version = true,
+    after_help = "Exit codes: 0 ok; 1 findings (check) or failing cases (test); \
+                  2 usage errors and files that cannot be loaded.\n\
+                  Colours only on a terminal; NO_COLOR or --color never turns them off."
+)]
 pub struct Cli {
     /// When to use colours.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
