@@ -230,3 +230,28 @@ fn the_report_round_trips_through_json() {
     let back: TestReport = serde_json::from_str(&json).unwrap();
     assert_eq!(report, back);
 }
+
+/// The README's "Testing your routing policy" example (a `# cases.yaml` block) passes against
+/// the README's own `# org.yaml` and `# rules.yaml` blocks, once the README has it.
+#[test]
+fn the_readme_case_file_passes() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = |name: &str| -> Option<String> {
+        let marker = format!("```yaml\n# {name}\n");
+        let start = readme.find(&marker)? + "```yaml\n".len();
+        let len = readme[start..].find("```")?;
+        Some(readme[start..start + len].to_owned())
+    };
+    let (Some(org), Some(rules), Some(cases)) =
+        (block("org.yaml"), block("rules.yaml"), block("cases.yaml"))
+    else {
+        return; // no case example in the README (yet)
+    };
+    let org = load::org_from_str(&org, Format::Yaml, None).unwrap();
+    let rules = load::rules_from_str(&rules, Format::Yaml, None, &org).unwrap();
+    let cases = Cases::from_str(&cases, Format::Yaml, None).unwrap();
+    assert!(cases.check(&org, &rules).is_empty());
+    let report = policy_test::run(&Router::new(org, rules), &cases);
+    assert!(report.all_passed(), "{report}");
+    assert_eq!(report.cases.len(), 5);
+}
