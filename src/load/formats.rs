@@ -133,6 +133,7 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
             },
             pos,
             hint: None,
+            prefer_pos: false,
         }
         .at_path(path),
         E::NonFiniteFloat { value, .. } => RawError::new(
@@ -156,6 +157,10 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
                 limits.max_nodes
             ),
             B::Aliases { .. } => format!("more than {} aliases", limits.max_alias_expansion),
+            B::Anchors { .. } | B::RecordedAnchorEvents { .. } => format!(
+                "aliases and anchors expand to more than {} nodes",
+                limits.max_nodes
+            ),
             B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::InputBytes { .. } => {
                 format!("more than {} bytes of text", limits.max_bytes)
             }
@@ -173,8 +178,26 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
         | E::SerdeInvalidValue { .. }
         | E::SerdeInvalidLength { .. }
         | E::SerdeMissingField { .. }
-        | E::NullIntoString { .. }
-        | E::DuplicateMappingKey { .. } => messages::from_message(&formatted(), path, pos),
+        | E::NullIntoString { .. } => messages::from_message(&formatted(), path, pos),
+        E::DuplicateMappingKey { key, .. } => {
+            let path = match (path, key) {
+                (Some(p), Some(k)) if !p.is_empty() => Some(format!("{p}.{k}")),
+                (_, Some(k)) => Some(k.clone()),
+                (p, None) => p,
+            };
+            let mut e = RawError::new(
+                ProblemKind::Syntax,
+                match key {
+                    Some(k) => format!("duplicate key `{k}`"),
+                    None => "duplicate key".to_owned(),
+                },
+                pos,
+            )
+            .at_path(path)
+            .with_hint("each key may appear once in a map");
+            e.prefer_pos = true;
+            e
+        }
         _ => {
             let msg = formatted();
             if msg.contains("recursion limit") || msg.contains("nesting limit") {
@@ -199,7 +222,8 @@ pub(crate) fn json<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         Err(e) => {
             let path = path_string(e.path());
             let inner = e.into_inner();
-            let data = inner.classify() == serde_json::error::Category::Data;
+            let data = inner.classify() == serde_json::error::Category::Data
+                || inner.to_string().starts_with("number out of range");
             return Err(vec![json_error(text, &inner, data.then_some(path))]);
         }
     };
@@ -257,7 +281,7 @@ pub(crate) fn toml<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
 fn toml_error(e: &toml::de::Error, path: Option<String>) -> RawError {
     let pos = e.span().map(|s| Pos::Byte(s.start));
     let msg = e.message().trim_end();
-    if path.is_none() && msg.contains("recursion limit") {
+    if path.is_none() && (msg.contains("recursion") || msg.contains("recurse")) {
         return RawError::new(ProblemKind::TooLarge, "nested too deeply", pos)
             .with_hint(LIMITS_HINT);
     }

@@ -207,6 +207,9 @@ impl<'a> Src<'a> {
             .map(|r| {
                 let spot = r.path.as_deref().and_then(|p| index.get(p));
                 let location = match (spot, &r.detail) {
+                    _ if r.prefer_pos && r.pos.is_some() => {
+                        r.pos.map(|pos| locate::location(self.text, pos))
+                    }
                     (Some(s), Detail::UnknownField { .. }) => Some(s.key.unwrap_or(s.value)),
                     (Some(s), _) => Some(s.value),
                     (None, _) => r
