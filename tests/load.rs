@@ -142,6 +142,43 @@ fn unknown_fields_say_which_key_where_and_what_was_meant() {
 }
 
 #[test]
+fn every_unknown_field_is_reported_at_once() {
+    use ProblemKind::*;
+    // Serde stops at its first error (here `authority`); every unknown key is still found.
+    let text = "desks:\n  - id: d\n    unit: u\n    site: hq\n    authority: high\n    capabilites: [a]\nsites:\n  - id: hq\n    adress: 1 Main St\nunits:\n  - id: u\n    parnt: x\n";
+    let ps = org_err(text, Format::Yaml);
+    assert_eq!(
+        summary(&ps),
+        vec![
+            (BadValue, "desks[0].authority".into(), 5, 16),
+            (UnknownField, "desks[0].capabilites".into(), 6, 5),
+            (UnknownField, "sites[0].adress".into(), 9, 5),
+            (UnknownField, "units[0].parnt".into(), 12, 5),
+        ]
+    );
+    assert_eq!(
+        ps[0].message,
+        "`high` is not a whole number from 0 to 4294967295"
+    );
+    assert_eq!(ps[2].hint.as_deref(), Some("did you mean `address`?"));
+    assert_eq!(ps[3].hint.as_deref(), Some("did you mean `parent`?"));
+    // Rules, in JSON, inside conditions and desk constraints.
+    let text = "{\"rules\": [{\"id\": \"r\", \"when\": {\"any\": [{\"fact\": \"age\", \"eqq\": 1},\n {\"not\": {\"fakt\": \"age\", \"exists\": true}}]},\n \"then\": {\"capability\": \"info\", \"desk\": {\"languge\": \"en\"}}}]}";
+    let ps = rules_err(text, Format::Json);
+    assert_eq!(
+        summary(&ps),
+        vec![
+            (UnknownField, "rules[0].when.any[0].eqq".into(), 1, 57),
+            (UnknownField, "rules[0].when.any[1].not.fakt".into(), 2, 11),
+            (UnknownField, "rules[0].then.desk.languge".into(), 3, 42),
+        ]
+    );
+    // A JSON array is not an organization.
+    let p = one(org_err("  [1, 2]", Format::Json));
+    assert_eq!((p.kind, loc(&p)), (Syntax, (1, 3)));
+}
+
+#[test]
 fn syntax_errors_are_located() {
     let p = one(problems(
         load::org_from_path(data("syntax.yaml")).unwrap_err(),

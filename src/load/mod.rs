@@ -33,6 +33,7 @@ mod formats;
 mod limits;
 mod locate;
 mod messages;
+mod schema;
 mod text;
 
 use std::fmt;
@@ -146,6 +147,7 @@ struct Src<'a> {
     format: Format,
     file: Option<&'a Path>,
     limits: &'a Limits,
+    what: What,
 }
 
 impl<'a> Src<'a> {
@@ -181,17 +183,64 @@ impl<'a> Src<'a> {
             format,
             file,
             limits,
+            what,
         })
+    }
+
+    /// The schema of the file, for reporting every unknown key.
+    fn shape(&self) -> schema::Shape {
+        match self.what {
+            What::Org => schema::Shape::OrgRoot,
+            What::Rules => schema::Shape::RulesRoot,
+            What::Other => schema::Shape::Any,
+        }
     }
 
     /// Deserialize, with every error located.
     fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LoadError> {
+        if self.format == Format::Json && self.what != What::Other {
+            // serde would accept a JSON array as a struct, field by field.
+            let start = self.text.len() - self.text.trim_start().len();
+            if !self.text.trim_start().starts_with('{') {
+                let e = RawError::new(
+                    ProblemKind::Syntax,
+                    "expected a map (a JSON object `{ ... }`)",
+                    Some(locate::Pos::Byte(start)),
+                );
+                return Err(LoadError::Invalid(self.raw_problems(vec![e])));
+            }
+        }
         let result = match self.format {
             Format::Yaml => formats::yaml(self.text, self.limits),
             Format::Json => formats::json(self.text, self.limits),
             Format::Toml => formats::toml(self.text, self.limits),
         };
-        result.map_err(|raw| LoadError::Invalid(self.raw_problems(raw)))
+        result.map_err(|mut raw| {
+            let shape_error = raw.iter().any(|r| r.path.is_some());
+            if shape_error && self.shape() != schema::Shape::Any {
+                // Serde stopped at the first error; report every unknown key too.
+                let keys = locate::unknown_keys(
+                    self.text,
+                    self.format,
+                    self.shape(),
+                    self.limits.max_depth,
+                );
+                for k in keys {
+                    if !raw
+                        .iter()
+                        .any(|r| r.path.as_deref() == Some(k.path.as_str()))
+                    {
+                        raw.push(messages::unknown_field(
+                            k.key,
+                            k.expected.iter().map(|s| (*s).to_owned()).collect(),
+                            Some(k.path),
+                            Some(k.pos),
+                        ));
+                    }
+                }
+            }
+            LoadError::Invalid(self.raw_problems(raw))
+        })
     }
 
     /// Problems from parser errors: located, with hints.
