@@ -491,6 +491,23 @@ fn nesting_up_to_the_limit_loads_and_beyond_is_rejected_in_every_format() {
 }
 
 #[test]
+fn an_unbounded_depth_limit_is_still_safe() {
+    let mut limits = Limits::default();
+    limits.max_depth = usize::MAX;
+    for (make, format) in [
+        (deep_yaml as fn(usize) -> String, Format::Yaml),
+        (deep_json, Format::Json),
+        (deep_toml, Format::Toml),
+    ] {
+        let p = one(problems(
+            load::parse_with_limits::<serde_json::Value>(&make(5000), format, None, &limits)
+                .unwrap_err(),
+        ));
+        assert_eq!(p.kind, ProblemKind::TooLarge, "{format}: {p}");
+    }
+}
+
+#[test]
 fn very_deep_brackets_do_not_overflow_the_stack() {
     let n = 200_000;
     for (text, format) in [

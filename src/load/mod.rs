@@ -47,6 +47,7 @@ pub use limits::Limits;
 use crate::model::{Org, OrgSpec};
 use crate::problem::{Problem, ProblemKind, Problems};
 use crate::rules::{RuleSet, RuleSetSpec};
+use locate::Spot;
 use messages::{Detail, RawError};
 
 /// A file format.
@@ -219,12 +220,8 @@ impl<'a> Src<'a> {
             let shape_error = raw.iter().any(|r| r.path.is_some());
             if shape_error && self.shape() != schema::Shape::Any {
                 // Serde stopped at the first error; report every unknown key too.
-                let keys = locate::unknown_keys(
-                    self.text,
-                    self.format,
-                    self.shape(),
-                    self.limits.max_depth,
-                );
+                let keys =
+                    locate::unknown_keys(self.text, self.format, self.shape(), self.limits.depth());
                 for k in keys {
                     if !raw
                         .iter()
@@ -249,7 +246,7 @@ impl<'a> Src<'a> {
             self.text,
             self.format,
             raw.iter().filter_map(|r| r.path.as_deref()),
-            self.limits.max_depth,
+            self.limits.depth(),
         );
         let mut problems: Vec<Problem> = raw
             .into_iter()
@@ -291,6 +288,21 @@ impl<'a> Src<'a> {
                             _ => (r.message, r.hint),
                         }
                     }
+                    // toml hands a date-time to serde as a map.
+                    Detail::None if self.format == Format::Toml => {
+                        match (r.message.strip_prefix("invalid type: map"), spot) {
+                            (
+                                Some(rest),
+                                Some(Spot {
+                                    scalar: Some(v), ..
+                                }),
+                            ) => (
+                                format!("invalid type: date-time `{v}`{rest}"),
+                                Some("quote it to make it text".to_owned()),
+                            ),
+                            _ => (r.message, r.hint),
+                        }
+                    }
                     Detail::None => (r.message, r.hint),
                 };
                 Problem {
@@ -315,7 +327,7 @@ impl<'a> Src<'a> {
             self.text,
             self.format,
             problems.iter().map(|p| p.path.as_str()),
-            self.limits.max_depth,
+            self.limits.depth(),
         );
         for p in problems.iter_mut() {
             p.file = self.file.map(Path::to_path_buf);
