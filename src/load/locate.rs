@@ -126,14 +126,6 @@ pub(crate) fn unknown_keys(
     tracker.unknown
 }
 
-/// The location of a position.
-pub(crate) fn location(text: &str, pos: Pos) -> Location {
-    match pos {
-        Pos::At(l) => l,
-        Pos::Byte(b) => LineIndex::new(text).location(b),
-    }
-}
-
 enum Frame {
     /// In a map; `base` is the length of the map's own path.
     Map {

@@ -47,7 +47,6 @@ pub use limits::Limits;
 use crate::model::{Org, OrgSpec};
 use crate::problem::{Problem, ProblemKind, Problems};
 use crate::rules::{RuleSet, RuleSetSpec};
-use locate::Spot;
 use messages::{Detail, RawError};
 
 /// A file format.
@@ -248,77 +247,76 @@ impl<'a> Src<'a> {
             raw.iter().filter_map(|r| r.path.as_deref()),
             self.limits.depth(),
         );
+        let lines = text::LineIndex::new(self.text);
         let mut problems: Vec<Problem> = raw
             .into_iter()
-            .map(|r| {
-                let spot = r.path.as_deref().and_then(|p| index.get(p));
-                let location = match (spot, &r.detail) {
-                    _ if r.prefer_pos && r.pos.is_some() => {
-                        r.pos.map(|pos| locate::location(self.text, pos))
-                    }
-                    (Some(s), Detail::UnknownField { .. }) => Some(s.key.unwrap_or(s.value)),
-                    (Some(s), _) => Some(s.value),
-                    (None, _) => r
-                        .pos
-                        .map(|pos| locate::location(self.text, pos))
-                        .or_else(|| {
-                            r.path
-                                .as_deref()
-                                .and_then(|p| index.nearest(p))
-                                .map(|s| s.value)
-                        }),
-                };
-                let (message, hint) = match &r.detail {
-                    Detail::UnknownField { field, expected } => (
-                        r.message,
-                        Some(messages::did_you_mean(field, expected, "field")),
-                    ),
-                    Detail::UnknownVariant { variant, expected } => (
-                        r.message,
-                        Some(messages::did_you_mean(variant, expected, "value")),
-                    ),
-                    Detail::BadNumber { ty } => {
-                        match (
-                            spot.and_then(|s| s.scalar.as_deref()),
-                            messages::number_words(ty),
-                        ) {
-                            (Some(found), Some(words)) => {
-                                (format!("`{found}` is not {words}"), r.hint)
-                            }
-                            _ => (r.message, r.hint),
-                        }
-                    }
-                    // toml hands a date-time to serde as a map.
-                    Detail::None if self.format == Format::Toml => {
-                        match (r.message.strip_prefix("invalid type: map"), spot) {
-                            (
-                                Some(rest),
-                                Some(Spot {
-                                    scalar: Some(v), ..
-                                }),
-                            ) => (
-                                format!("invalid type: date-time `{v}`{rest}"),
-                                Some("quote it to make it text".to_owned()),
-                            ),
-                            _ => (r.message, r.hint),
-                        }
-                    }
-                    Detail::None => (r.message, r.hint),
-                };
-                Problem {
-                    severity: crate::problem::Severity::Error,
-                    kind: r.kind,
-                    file: self.file.map(Path::to_path_buf),
-                    location,
-                    path: r.path.unwrap_or_default(),
-                    id: None,
-                    message,
-                    hint,
-                }
-            })
+            .map(|r| self.raw_problem(r, &index, &lines))
             .collect();
         sort(&mut problems);
         Problems(problems)
+    }
+
+    fn raw_problem(
+        &self,
+        r: RawError,
+        index: &locate::Index,
+        lines: &text::LineIndex<'_>,
+    ) -> Problem {
+        let spot = r.path.as_deref().and_then(|p| index.get(p));
+        let at = |pos: locate::Pos| match pos {
+            locate::Pos::Byte(b) => lines.location(b),
+            locate::Pos::At(l) => l,
+        };
+        // Where: the parser's position when it knows better (e.g. the second of two equal
+        // keys), else the key or value at the error's path, else the parser's position,
+        // else the nearest enclosing node.
+        let location = match (spot, &r.detail) {
+            _ if r.prefer_pos && r.pos.is_some() => r.pos.map(at),
+            (Some(s), Detail::UnknownField { .. }) => Some(s.key.unwrap_or(s.value)),
+            (Some(s), _) => Some(s.value),
+            (None, _) => r.pos.map(at).or_else(|| {
+                r.path
+                    .as_deref()
+                    .and_then(|p| index.nearest(p))
+                    .map(|s| s.value)
+            }),
+        };
+        let found = spot.and_then(|s| s.scalar.as_deref());
+        let (message, hint) = match &r.detail {
+            Detail::UnknownField { field, expected } => (
+                r.message,
+                Some(messages::did_you_mean(field, expected, "field")),
+            ),
+            Detail::UnknownVariant { variant, expected } => (
+                r.message,
+                Some(messages::did_you_mean(variant, expected, "value")),
+            ),
+            Detail::BadNumber { ty } => match (found, messages::number_words(ty)) {
+                (Some(found), Some(words)) => (format!("`{found}` is not {words}"), r.hint),
+                _ => (r.message, r.hint),
+            },
+            // toml hands a date-time to serde as a map.
+            Detail::None if self.format == Format::Toml => {
+                match (r.message.strip_prefix("invalid type: map"), found) {
+                    (Some(rest), Some(v)) => (
+                        format!("invalid type: date-time `{v}`{rest}"),
+                        Some("quote it to make it text".to_owned()),
+                    ),
+                    _ => (r.message, r.hint),
+                }
+            }
+            Detail::None => (r.message, r.hint),
+        };
+        Problem {
+            severity: crate::problem::Severity::Error,
+            kind: r.kind,
+            file: self.file.map(Path::to_path_buf),
+            location,
+            path: r.path.unwrap_or_default(),
+            id: None,
+            message,
+            hint,
+        }
     }
 
     /// Give validation problems their file and location.
