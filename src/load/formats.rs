@@ -49,8 +49,8 @@ fn too_deep(max: usize, pos: Option<Pos>) -> RawError {
 
 fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = limits.max_depth;
-    budget.flow_nesting_limit = limits.max_depth;
+    budget.max_depth = limits.depth();
+    budget.flow_nesting_limit = limits.depth();
     budget.max_nodes = limits.max_nodes;
     budget.max_events = limits.max_nodes.saturating_mul(2).saturating_add(64);
     budget.max_aliases = limits.max_alias_expansion;
@@ -133,6 +133,7 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
             },
             pos,
             hint: None,
+            prefer_pos: false,
         }
         .at_path(path),
         E::NonFiniteFloat { value, .. } => RawError::new(
@@ -150,12 +151,16 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
             RawError::new(ProblemKind::Syntax, format!("expected {words}"), pos).at_path(path)
         }
         E::Budget { breach, .. } => too_large(match breach {
-            B::Depth { .. } => format!("nested deeper than {} levels", limits.max_depth),
+            B::Depth { .. } => format!("nested deeper than {} levels", limits.depth()),
             B::Nodes { .. } | B::Events { .. } => format!(
                 "more than {} YAML nodes (counting what aliases expand to)",
                 limits.max_nodes
             ),
             B::Aliases { .. } => format!("more than {} aliases", limits.max_alias_expansion),
+            B::Anchors { .. } | B::RecordedAnchorEvents { .. } => format!(
+                "aliases and anchors expand to more than {} nodes",
+                limits.max_nodes
+            ),
             B::ScalarBytes { .. } | B::RecordedAnchorBytes { .. } | B::InputBytes { .. } => {
                 format!("more than {} bytes of text", limits.max_bytes)
             }
@@ -173,12 +178,30 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
         | E::SerdeInvalidValue { .. }
         | E::SerdeInvalidLength { .. }
         | E::SerdeMissingField { .. }
-        | E::NullIntoString { .. }
-        | E::DuplicateMappingKey { .. } => messages::from_message(&formatted(), path, pos),
+        | E::NullIntoString { .. } => messages::from_message(&formatted(), path, pos),
+        E::DuplicateMappingKey { key, .. } => {
+            let path = match (path, key) {
+                (Some(p), Some(k)) if !p.is_empty() => Some(format!("{p}.{k}")),
+                (_, Some(k)) => Some(k.clone()),
+                (p, None) => p,
+            };
+            let mut e = RawError::new(
+                ProblemKind::Syntax,
+                match key {
+                    Some(k) => format!("duplicate key `{k}`"),
+                    None => "duplicate key".to_owned(),
+                },
+                pos,
+            )
+            .at_path(path)
+            .with_hint("each key may appear once in a map");
+            e.prefer_pos = true;
+            e
+        }
         _ => {
             let msg = formatted();
             if msg.contains("recursion limit") || msg.contains("nesting limit") {
-                too_deep(limits.max_depth, pos)
+                too_deep(limits.depth(), pos)
             } else {
                 RawError::new(ProblemKind::Syntax, msg, pos)
             }
@@ -190,8 +213,8 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
 // JSON
 
 pub(crate) fn json<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, Vec<RawError>> {
-    if let Some(offset) = locate::json_too_deep(text, limits.max_depth) {
-        return Err(vec![too_deep(limits.max_depth, Some(Pos::Byte(offset)))]);
+    if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
+        return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -199,7 +222,8 @@ pub(crate) fn json<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         Err(e) => {
             let path = path_string(e.path());
             let inner = e.into_inner();
-            let data = inner.classify() == serde_json::error::Category::Data;
+            let data = inner.classify() == serde_json::error::Category::Data
+                || inner.to_string().starts_with("number out of range");
             return Err(vec![json_error(text, &inner, data.then_some(path))]);
         }
     };
@@ -216,10 +240,12 @@ fn json_error(text: &str, e: &serde_json::Error, path: Option<String>) -> RawErr
         _ => &full,
     };
     let msg = match msg {
-        "EOF while parsing a value"
-        | "EOF while parsing an object"
-        | "EOF while parsing a list"
-        | "EOF while parsing a string" => format!("the file ends early: {}", msg.to_lowercase()),
+        "EOF while parsing a value" => "the file ends where a value was expected".to_owned(),
+        "EOF while parsing an object" => "the file ends inside a map (`{` not closed)".to_owned(),
+        "EOF while parsing a list" => "the file ends inside a list (`[` not closed)".to_owned(),
+        "EOF while parsing a string" => {
+            "the file ends inside a string (`\"` not closed)".to_owned()
+        }
         m => m.to_owned(),
     };
     messages::from_message(&msg, path, pos)
@@ -246,8 +272,8 @@ pub(crate) fn toml<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
         }
         return Err(out);
     }
-    if let Some(offset) = locate::toml_too_deep(&root, limits.max_depth) {
-        return Err(vec![too_deep(limits.max_depth, Some(Pos::Byte(offset)))]);
+    if let Some(offset) = locate::toml_too_deep(&root, limits.depth()) {
+        return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
     }
     let de = toml::de::Deserializer::from(root);
     serde_path_to_error::deserialize::<_, T>(de)
@@ -257,7 +283,7 @@ pub(crate) fn toml<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
 fn toml_error(e: &toml::de::Error, path: Option<String>) -> RawError {
     let pos = e.span().map(|s| Pos::Byte(s.start));
     let msg = e.message().trim_end();
-    if path.is_none() && msg.contains("recursion limit") {
+    if path.is_none() && (msg.contains("recursion") || msg.contains("recurse")) {
         return RawError::new(ProblemKind::TooLarge, "nested too deeply", pos)
             .with_hint(LIMITS_HINT);
     }

@@ -22,8 +22,8 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Deepest nesting of maps and lists (the top-level map is depth 1). Default 64.
     ///
-    /// JSON is also capped at 128 by its parser and TOML at about 80 by its parser,
-    /// whatever this says.
+    /// Values above 1024 count as 1024; JSON is also capped at 128 and TOML at about 80 by
+    /// their parsers, whatever this says.
     pub max_depth: usize,
     /// YAML: most nodes (maps, lists, scalars, counting those produced by aliases) in a
     /// document. Default 10 000 000 (a 100 000-desk file has about 2.5 million). JSON and
@@ -45,7 +45,15 @@ impl Default for Limits {
     }
 }
 
+/// The deepest nesting a loader supports, whatever [`Limits::max_depth`] says.
+const MAX_SUPPORTED_DEPTH: usize = 1024;
+
 impl Limits {
+    /// The nesting limit in force.
+    pub(crate) fn depth(&self) -> usize {
+        self.max_depth.min(MAX_SUPPORTED_DEPTH)
+    }
+
     /// Stack for the thread that runs the (recursive) deserializers: generous, as unoptimized
     /// builds use tens of KiB per nesting level; it is only reserved, not used, by shallow
     /// files.
@@ -53,7 +61,7 @@ impl Limits {
         const BASE: usize = 4 * 1024 * 1024;
         const PER_LEVEL: usize = 256 * 1024;
         const MAX: usize = 1 << 30;
-        self.max_depth
+        self.depth()
             .saturating_mul(PER_LEVEL)
             .saturating_add(BASE)
             .min(MAX)

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use super::Format;
+use super::schema::{self, Shape};
 use super::text::{LineIndex, excerpt};
 use crate::problem::Location;
 
@@ -79,12 +80,8 @@ pub(crate) fn index<'p>(
     if wanted.is_empty() {
         return Index::default();
     }
-    let mut tracker = Tracker::new(&wanted, max_depth.saturating_add(8));
-    match format {
-        Format::Yaml => yaml(text, &mut tracker),
-        Format::Json => json(text, &mut tracker),
-        Format::Toml => toml(text, &mut tracker),
-    }
+    let mut tracker = Tracker::new(&wanted, max_depth.saturating_add(8), Shape::Any);
+    walk(text, format, &mut tracker);
     let lines = LineIndex::new(text);
     let at = |p: Pos| match p {
         Pos::Byte(b) => lines.location(b),
@@ -108,12 +105,25 @@ pub(crate) fn index<'p>(
     }
 }
 
-/// The location of a position.
-pub(crate) fn location(text: &str, pos: Pos) -> Location {
-    match pos {
-        Pos::At(l) => l,
-        Pos::Byte(b) => LineIndex::new(text).location(b),
+fn walk(text: &str, format: Format, tracker: &mut Tracker<'_>) {
+    match format {
+        Format::Yaml => yaml(text, tracker),
+        Format::Json => json(text, tracker),
+        Format::Toml => toml(text, tracker),
     }
+}
+
+/// Every key of the text that a file of shape `root` does not have (up to a few hundred).
+pub(crate) fn unknown_keys(
+    text: &str,
+    format: Format,
+    root: Shape,
+    max_depth: usize,
+) -> Vec<UnknownKey> {
+    let wanted = HashSet::new();
+    let mut tracker = Tracker::new(&wanted, max_depth.saturating_add(8), root);
+    walk(text, format, &mut tracker);
+    tracker.unknown
 }
 
 enum Frame {
@@ -122,16 +132,36 @@ enum Frame {
         base: usize,
         expecting_key: bool,
         key_pos: Option<Pos>,
+        shape: Shape,
+        value_shape: Shape,
     },
     /// In a list; the next item's index.
-    Seq { base: usize, next: usize },
+    Seq {
+        base: usize,
+        next: usize,
+        shape: Shape,
+    },
     /// Ignoring a subtree (a non-scalar map key, or nesting beyond any wanted path).
     Skip { depth: usize, is_key: bool },
 }
 
 type Found = (Option<Pos>, Pos, Option<String>);
 
-/// Follows the current document path through a stream of nodes, recording wanted paths.
+/// A key that the file's schema does not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UnknownKey {
+    /// Path of the key, e.g. `desks[0].capabilites`.
+    pub(crate) path: String,
+    pub(crate) key: String,
+    pub(crate) pos: Pos,
+    pub(crate) expected: &'static [&'static str],
+}
+
+/// Most unknown keys reported from one file.
+const MAX_UNKNOWN_KEYS: usize = 200;
+
+/// Follows the current document path through a stream of nodes, recording wanted paths
+/// and (when given a root shape) keys the schema does not have.
 pub(crate) struct Tracker<'w> {
     wanted: &'w HashSet<String>,
     longest: usize,
@@ -139,10 +169,12 @@ pub(crate) struct Tracker<'w> {
     path: String,
     stack: Vec<Frame>,
     max_depth: usize,
+    root: Shape,
+    unknown: Vec<UnknownKey>,
 }
 
 impl<'w> Tracker<'w> {
-    fn new(wanted: &'w HashSet<String>, max_depth: usize) -> Self {
+    fn new(wanted: &'w HashSet<String>, max_depth: usize, root: Shape) -> Self {
         Tracker {
             wanted,
             longest: wanted.iter().map(String::len).max().unwrap_or(0),
@@ -150,11 +182,23 @@ impl<'w> Tracker<'w> {
             path: String::new(),
             stack: Vec::new(),
             max_depth,
+            root,
+            unknown: Vec::new(),
         }
     }
 
     fn done(&self) -> bool {
-        self.found.len() == self.wanted.len()
+        self.root == Shape::Any && self.found.len() == self.wanted.len()
+    }
+
+    /// The shape of the next value (before [`Tracker::value`] moves on).
+    fn next_shape(&self) -> Shape {
+        match self.stack.last() {
+            None => self.root,
+            Some(Frame::Map { value_shape, .. }) => *value_shape,
+            Some(Frame::Seq { shape, .. }) => schema::child(*shape, None),
+            Some(Frame::Skip { .. }) => Shape::Any,
+        }
     }
 
     /// A scalar: a map key or a value.
@@ -165,6 +209,8 @@ impl<'w> Tracker<'w> {
                 base,
                 expecting_key,
                 key_pos,
+                shape,
+                value_shape,
             }) if *expecting_key => {
                 self.path.truncate(*base);
                 if *base > 0 {
@@ -173,6 +219,17 @@ impl<'w> Tracker<'w> {
                 self.path.push_str(text);
                 *expecting_key = false;
                 *key_pos = Some(pos);
+                *value_shape = schema::child(*shape, Some(text));
+                if let Some(expected) = schema::keys(*shape) {
+                    if !expected.contains(&text) && self.unknown.len() < MAX_UNKNOWN_KEYS {
+                        self.unknown.push(UnknownKey {
+                            path: self.path.clone(),
+                            key: text.to_owned(),
+                            pos,
+                            expected,
+                        });
+                    }
+                }
                 return;
             }
             _ => {}
@@ -192,6 +249,8 @@ impl<'w> Tracker<'w> {
                 base,
                 expecting_key,
                 key_pos,
+                value_shape,
+                ..
             }) if *expecting_key => {
                 // A map or list used as a key: no path can name what follows.
                 self.path.truncate(*base);
@@ -199,6 +258,7 @@ impl<'w> Tracker<'w> {
                     .push_str(if *base > 0 { ".\u{0}" } else { "\u{0}" });
                 *expecting_key = false;
                 *key_pos = Some(pos);
+                *value_shape = Shape::Any;
                 self.stack.push(Frame::Skip {
                     depth: 1,
                     is_key: true,
@@ -207,8 +267,10 @@ impl<'w> Tracker<'w> {
             }
             _ => {}
         }
+        let shape = self.next_shape();
         self.value(pos, None);
-        if self.stack.len() >= self.max_depth || self.path.len() > self.longest {
+        let useless = self.path.len() > self.longest && self.root == Shape::Any;
+        if self.stack.len() >= self.max_depth || useless {
             self.stack.push(Frame::Skip {
                 depth: 1,
                 is_key: false,
@@ -221,9 +283,15 @@ impl<'w> Tracker<'w> {
                 base,
                 expecting_key: true,
                 key_pos: None,
+                shape,
+                value_shape: Shape::Any,
             }
         } else {
-            Frame::Seq { base, next: 0 }
+            Frame::Seq {
+                base,
+                next: 0,
+                shape,
+            }
         });
     }
 
@@ -253,7 +321,7 @@ impl<'w> Tracker<'w> {
     fn value(&mut self, pos: Pos, scalar: Option<&str>) {
         let key_pos = match self.stack.last_mut() {
             Some(Frame::Map { key_pos, .. }) => key_pos.take(),
-            Some(Frame::Seq { base, next }) => {
+            Some(Frame::Seq { base, next, .. }) => {
                 self.path.truncate(*base);
                 let _ = write!(self.path, "[{next}]");
                 *next += 1;
@@ -592,6 +660,34 @@ mod tests {
         let t = "? [a, b]\n: {x: 1}\nk: [[[[[1]]]]]\nz: 2\n";
         let ix = index(t, Format::Yaml, ["z", "k[0][0][0][0][0]"], 2);
         assert_eq!(ix.get("z").unwrap().value, loc(4, 4));
+    }
+
+    #[test]
+    fn unknown_keys_everywhere() {
+        let t = "sites: [{id: a, nam: x}]\ndesks:\n  - id: d\n    capabilites: []\n    refers: {anything: goes}\nsitez: []\n";
+        let u = unknown_keys(t, Format::Yaml, Shape::OrgRoot, 64);
+        let got: Vec<(&str, &str)> = u
+            .iter()
+            .map(|k| (k.path.as_str(), k.key.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("sites[0].nam", "nam"),
+                ("desks[0].capabilites", "capabilites"),
+                ("sitez", "sitez")
+            ]
+        );
+        let t = "{\"rules\": [{\"when\": {\"all\": [{\"not\": {\"fakt\": 1}}]}, \"then\": {\"desk\": {\"language\": {\"fct\": 1}}}}]}";
+        let u = unknown_keys(t, Format::Json, Shape::RulesRoot, 64);
+        let got: Vec<&str> = u.iter().map(|k| k.path.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "rules[0].when.all[0].not.fakt",
+                "rules[0].then.desk.language.fct"
+            ]
+        );
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub(crate) struct RawError {
     /// Where the parser says it is.
     pub(crate) pos: Option<Pos>,
     pub(crate) hint: Option<String>,
+    /// The parser's position is better than the path's (e.g. the second of two equal keys).
+    pub(crate) prefer_pos: bool,
 }
 
 impl RawError {
@@ -44,6 +46,7 @@ impl RawError {
             detail: Detail::None,
             pos,
             hint: None,
+            prefer_pos: false,
         }
     }
 
@@ -66,7 +69,7 @@ pub(crate) fn from_message(msg: &str, path: Option<String>, pos: Option<Pos>) ->
     if let Some((variant, expected)) = parse_unknown(msg, "unknown variant `") {
         return unknown_variant(variant, expected, path, pos);
     }
-    let kind = if msg.contains("recursion limit") {
+    let kind = if msg.contains("recursion limit") || msg.contains("cannot recurse") {
         ProblemKind::TooLarge
     } else if msg.contains("invalid value")
         || msg.contains("out of range")
@@ -78,10 +81,20 @@ pub(crate) fn from_message(msg: &str, path: Option<String>, pos: Option<Pos>) ->
     } else {
         ProblemKind::Syntax
     };
+    // `duplicate field `id``: the path is the map; name the key.
+    let path = match (path, msg.strip_prefix("duplicate field `")) {
+        (p, Some(rest)) => match (p, rest.split_once('`')) {
+            (Some(p), Some((key, _))) if !p.is_empty() => Some(format!("{p}.{key}")),
+            (_, Some((key, _))) => Some(key.to_owned()),
+            (p, None) => p,
+        },
+        (p, None) => p,
+    };
     let mut e = RawError::new(kind, humanize(msg), pos).at_path(path);
     if kind == ProblemKind::TooLarge {
         e = e.with_hint(LIMITS_HINT);
     }
+    e.prefer_pos = msg.starts_with("duplicate");
     e
 }
 
@@ -101,6 +114,7 @@ pub(crate) fn unknown_field(
         detail: Detail::UnknownField { field, expected },
         pos,
         hint: None,
+        prefer_pos: false,
     }
 }
 
@@ -117,6 +131,7 @@ pub(crate) fn unknown_variant(
         detail: Detail::UnknownVariant { variant, expected },
         pos,
         hint: None,
+        prefer_pos: false,
     }
 }
 

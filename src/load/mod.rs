@@ -33,6 +33,7 @@ mod formats;
 mod limits;
 mod locate;
 mod messages;
+mod schema;
 mod text;
 
 use std::fmt;
@@ -146,6 +147,7 @@ struct Src<'a> {
     format: Format,
     file: Option<&'a Path>,
     limits: &'a Limits,
+    what: What,
 }
 
 impl<'a> Src<'a> {
@@ -181,17 +183,60 @@ impl<'a> Src<'a> {
             format,
             file,
             limits,
+            what,
         })
+    }
+
+    /// The schema of the file, for reporting every unknown key.
+    fn shape(&self) -> schema::Shape {
+        match self.what {
+            What::Org => schema::Shape::OrgRoot,
+            What::Rules => schema::Shape::RulesRoot,
+            What::Other => schema::Shape::Any,
+        }
     }
 
     /// Deserialize, with every error located.
     fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LoadError> {
+        if self.format == Format::Json && self.what != What::Other {
+            // serde would accept a JSON array as a struct, field by field.
+            let start = self.text.len() - self.text.trim_start().len();
+            if !self.text.trim_start().starts_with('{') {
+                let e = RawError::new(
+                    ProblemKind::Syntax,
+                    "expected a map (a JSON object `{ ... }`)",
+                    Some(locate::Pos::Byte(start)),
+                );
+                return Err(LoadError::Invalid(self.raw_problems(vec![e])));
+            }
+        }
         let result = match self.format {
             Format::Yaml => formats::yaml(self.text, self.limits),
             Format::Json => formats::json(self.text, self.limits),
             Format::Toml => formats::toml(self.text, self.limits),
         };
-        result.map_err(|raw| LoadError::Invalid(self.raw_problems(raw)))
+        result.map_err(|mut raw| {
+            let shape_error = raw.iter().any(|r| r.path.is_some());
+            if shape_error && self.shape() != schema::Shape::Any {
+                // Serde stopped at the first error; report every unknown key too.
+                let keys =
+                    locate::unknown_keys(self.text, self.format, self.shape(), self.limits.depth());
+                for k in keys {
+                    if !raw
+                        .iter()
+                        .any(|r| r.path.as_deref() == Some(k.path.as_str()))
+                    {
+                        raw.push(messages::unknown_field(
+                            k.key,
+                            k.expected.iter().map(|s| (*s).to_owned()).collect(),
+                            Some(k.path),
+                            Some(k.pos),
+                        ));
+                    }
+                }
+            }
+            LoadError::Invalid(self.raw_problems(raw))
+        })
     }
 
     /// Problems from parser errors: located, with hints.
@@ -200,61 +245,78 @@ impl<'a> Src<'a> {
             self.text,
             self.format,
             raw.iter().filter_map(|r| r.path.as_deref()),
-            self.limits.max_depth,
+            self.limits.depth(),
         );
+        let lines = text::LineIndex::new(self.text);
         let mut problems: Vec<Problem> = raw
             .into_iter()
-            .map(|r| {
-                let spot = r.path.as_deref().and_then(|p| index.get(p));
-                let location = match (spot, &r.detail) {
-                    (Some(s), Detail::UnknownField { .. }) => Some(s.key.unwrap_or(s.value)),
-                    (Some(s), _) => Some(s.value),
-                    (None, _) => r
-                        .pos
-                        .map(|pos| locate::location(self.text, pos))
-                        .or_else(|| {
-                            r.path
-                                .as_deref()
-                                .and_then(|p| index.nearest(p))
-                                .map(|s| s.value)
-                        }),
-                };
-                let (message, hint) = match &r.detail {
-                    Detail::UnknownField { field, expected } => (
-                        r.message,
-                        Some(messages::did_you_mean(field, expected, "field")),
-                    ),
-                    Detail::UnknownVariant { variant, expected } => (
-                        r.message,
-                        Some(messages::did_you_mean(variant, expected, "value")),
-                    ),
-                    Detail::BadNumber { ty } => {
-                        match (
-                            spot.and_then(|s| s.scalar.as_deref()),
-                            messages::number_words(ty),
-                        ) {
-                            (Some(found), Some(words)) => {
-                                (format!("`{found}` is not {words}"), r.hint)
-                            }
-                            _ => (r.message, r.hint),
-                        }
-                    }
-                    Detail::None => (r.message, r.hint),
-                };
-                Problem {
-                    severity: crate::problem::Severity::Error,
-                    kind: r.kind,
-                    file: self.file.map(Path::to_path_buf),
-                    location,
-                    path: r.path.unwrap_or_default(),
-                    id: None,
-                    message,
-                    hint,
-                }
-            })
+            .map(|r| self.raw_problem(r, &index, &lines))
             .collect();
         sort(&mut problems);
         Problems(problems)
+    }
+
+    fn raw_problem(
+        &self,
+        r: RawError,
+        index: &locate::Index,
+        lines: &text::LineIndex<'_>,
+    ) -> Problem {
+        let spot = r.path.as_deref().and_then(|p| index.get(p));
+        let at = |pos: locate::Pos| match pos {
+            locate::Pos::Byte(b) => lines.location(b),
+            locate::Pos::At(l) => l,
+        };
+        // Where: the parser's position when it knows better (e.g. the second of two equal
+        // keys), else the key or value at the error's path, else the parser's position,
+        // else the nearest enclosing node.
+        let location = match (spot, &r.detail) {
+            _ if r.prefer_pos && r.pos.is_some() => r.pos.map(at),
+            (Some(s), Detail::UnknownField { .. }) => Some(s.key.unwrap_or(s.value)),
+            (Some(s), _) => Some(s.value),
+            (None, _) => r.pos.map(at).or_else(|| {
+                r.path
+                    .as_deref()
+                    .and_then(|p| index.nearest(p))
+                    .map(|s| s.value)
+            }),
+        };
+        let found = spot.and_then(|s| s.scalar.as_deref());
+        let (message, hint) = match &r.detail {
+            Detail::UnknownField { field, expected } => (
+                r.message,
+                Some(messages::did_you_mean(field, expected, "field")),
+            ),
+            Detail::UnknownVariant { variant, expected } => (
+                r.message,
+                Some(messages::did_you_mean(variant, expected, "value")),
+            ),
+            Detail::BadNumber { ty } => match (found, messages::number_words(ty)) {
+                (Some(found), Some(words)) => (format!("`{found}` is not {words}"), r.hint),
+                _ => (r.message, r.hint),
+            },
+            // toml hands a date-time to serde as a map.
+            Detail::None if self.format == Format::Toml => {
+                match (r.message.strip_prefix("invalid type: map"), found) {
+                    (Some(rest), Some(v)) => (
+                        format!("invalid type: date-time `{v}`{rest}"),
+                        Some("quote it to make it text".to_owned()),
+                    ),
+                    _ => (r.message, r.hint),
+                }
+            }
+            Detail::None => (r.message, r.hint),
+        };
+        Problem {
+            severity: crate::problem::Severity::Error,
+            kind: r.kind,
+            file: self.file.map(Path::to_path_buf),
+            location,
+            path: r.path.unwrap_or_default(),
+            id: None,
+            message,
+            hint,
+        }
     }
 
     /// Give validation problems their file and location.
@@ -263,7 +325,7 @@ impl<'a> Src<'a> {
             self.text,
             self.format,
             problems.iter().map(|p| p.path.as_str()),
-            self.limits.max_depth,
+            self.limits.depth(),
         );
         for p in problems.iter_mut() {
             p.file = self.file.map(Path::to_path_buf);
