@@ -28,7 +28,7 @@
 //!   "desks": [{"id": "counter", "unit": "records", "site": "hq"}]
 //! }"#)?)?;
 //! let dot = export::dot(&org, None);
-//! assert!(dot.contains("digraph"));
+//! assert!(dot.contains("\ndigraph"));
 //! let mermaid = export::mermaid(&org, None);
 //! assert!(mermaid.contains("flowchart LR"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
