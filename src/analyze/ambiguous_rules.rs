@@ -9,7 +9,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::Lint;
-use super::context::Context;
+use super::context::{Context, Reach};
 use super::finding::{Code, Finding, Severity, Subject};
 use super::logic::Dnf;
 use crate::rules::{Rule, ValueRef};
@@ -67,6 +67,18 @@ impl Lint for AmbiguousRules {
                 cx.give_up(&y.id);
                 continue;
             };
+            // Only rules that can decide: a shadowed rule is reported as such.
+            let reach = cx.reach();
+            if !matches!(reach.get(a), Some(Reach::Decides(_)))
+                || !matches!(reach.get(b), Some(Reach::Decides(_)))
+            {
+                continue;
+            }
+            // Cheap first: can they both be TRUE at all?
+            let mut budget = cx.options.search_budget;
+            if matches!(rl.logic.search(&[pa, pb], &mut budget), Ok(None)) {
+                continue;
+            }
             let mut all: Vec<&Dnf> = vec![pa, pb];
             let mut complete = true;
             for e in rl.earlier(a) {

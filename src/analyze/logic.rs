@@ -269,9 +269,16 @@ impl Logic {
     }
 
     /// Find a witness making every DNF in `all` TRUE (each DNF: some cube TRUE), spending at
-    /// most `budget` satisfiability checks.
+    /// most `budget` steps (one per cube checked against the current constraints).
     ///
     /// `Ok(None)`: no such request exists. `Err(TooLarge)`: the budget ran out.
+    ///
+    /// A DPLL-style search: constraints are kept per fact with the current witness value;
+    /// a DNF with a cube already TRUE under the witness waits (it is checked again after
+    /// every change); one with no cube compatible with the constraints is a conflict; one
+    /// with a single compatible cube is committed (unit propagation); otherwise the search
+    /// branches on the DNF with the fewest compatible cubes, backtracking on conflict. No
+    /// recursion: thousands of DNFs are fine.
     pub(crate) fn search(
         &self,
         all: &[&Dnf],
@@ -280,85 +287,139 @@ impl Logic {
         if all.iter().any(|d| d.is_empty()) {
             return Ok(None);
         }
-        // Small DNFs first: they constrain most and branch least.
-        let mut order: Vec<&Dnf> = all.to_vec();
-        order.sort_by_key(|d| d.len());
-        // Depth-first over one cube per DNF, without recursion (thousands of DNFs are
-        // fine). A cube already TRUE under the current witness is tried first and costs no
-        // solving: a fallback rule after thousands of `need eq X` rules stays linear.
-        struct Frame {
-            tried: usize,
-            first: Option<usize>,
-            acc_len: usize,
-            before: Witness,
+        struct Choice {
+            dnf: usize,
+            cubes: Vec<usize>,
+            next: usize,
+            mark: usize,
+            decided: usize,
         }
-        let mut acc: Vec<LitNo> = Vec::new();
-        let mut witness: Witness = Vec::new();
-        let mut frames: Vec<Frame> = Vec::with_capacity(order.len());
+        let mut st = State::new(self);
+        let mut decided = vec![false; all.len()];
+        let mut decided_log: Vec<usize> = Vec::new();
+        let mut choices: Vec<Choice> = Vec::new();
         loop {
-            let depth = frames.len();
-            if let Some(dnf) = order.get(depth) {
-                let first = dnf
-                    .iter()
-                    .position(|c| c.iter().all(|&l| self.lit_true(l, &witness)));
-                frames.push(Frame {
-                    tried: 0,
-                    first,
-                    acc_len: acc.len(),
-                    before: witness.clone(),
-                });
-            } else {
-                return Ok(Some(witness));
-            }
-            // Try the cubes of the deepest DNF; backtrack when they are exhausted.
-            loop {
-                let Some(top) = frames.len().checked_sub(1) else {
-                    return Ok(None);
-                };
-                let (Some(f), Some(dnf)) = (frames.last_mut(), order.get(top)) else {
-                    return Ok(None);
-                };
-                let k = f.tried;
-                let ci = match f.first {
-                    None => k,
-                    Some(first) if k == 0 => first,
-                    Some(first) if k > first => k,
-                    Some(_) => k - 1,
-                };
-                acc.truncate(f.acc_len);
-                witness.clone_from(&f.before);
-                let Some(cube) = dnf.get(ci) else {
-                    frames.pop();
-                    continue;
-                };
-                f.tried += 1;
-                if *budget == 0 {
-                    return Err(TooLarge);
+            match self.propagate(&mut st, all, &mut decided, &mut decided_log, budget)? {
+                Propagated::Done => return Ok(Some(st.witness())),
+                Propagated::Branch(dnf, cubes) => {
+                    let mark = st.mark();
+                    let Some(&first) = cubes.first() else {
+                        return Ok(None);
+                    };
+                    choices.push(Choice {
+                        dnf,
+                        cubes,
+                        next: 1,
+                        mark,
+                        decided: decided_log.len(),
+                    });
+                    if let Some(cube) = all.get(dnf).and_then(|d| d.get(first)) {
+                        st.commit(cube);
+                    }
+                    if let Some(x) = decided.get_mut(dnf) {
+                        *x = true;
+                    }
+                    decided_log.push(dnf);
                 }
-                *budget -= 1;
-                acc.extend_from_slice(cube);
-                if k == 0 && f.first.is_some() {
-                    break;
-                }
-                if let Some(w) = self.solve(&acc) {
-                    witness = w;
-                    break;
+                Propagated::Conflict => {
+                    // Backtrack to the latest choice with a cube left to try.
+                    loop {
+                        let Some(c) = choices.last_mut() else {
+                            return Ok(None);
+                        };
+                        st.rollback(c.mark);
+                        for d in decided_log.drain(c.decided..) {
+                            if let Some(x) = decided.get_mut(d) {
+                                *x = false;
+                            }
+                        }
+                        let Some(&ci) = c.cubes.get(c.next) else {
+                            choices.pop();
+                            continue;
+                        };
+                        c.next += 1;
+                        let dnf = c.dnf;
+                        if let Some(cube) = all.get(dnf).and_then(|d| d.get(ci)) {
+                            st.commit(cube);
+                        }
+                        if let Some(x) = decided.get_mut(dnf) {
+                            *x = true;
+                        }
+                        decided_log.push(dnf);
+                        break;
+                    }
                 }
             }
         }
     }
 
-    /// Is the literal TRUE for a request shaped by `w` (facts `w` leaves out are absent)?
-    fn lit_true(&self, l: LitNo, w: &Witness) -> bool {
+    /// Unit propagation until nothing changes; then a conflict, completion, or the DNF to
+    /// branch on with its compatible cubes.
+    fn propagate(
+        &self,
+        st: &mut State<'_>,
+        all: &[&Dnf],
+        decided: &mut [bool],
+        decided_log: &mut Vec<usize>,
+        budget: &mut usize,
+    ) -> Result<Propagated, TooLarge> {
+        loop {
+            let mut changed = false;
+            let mut best: Option<(usize, Vec<usize>)> = None;
+            for (d, dnf) in all.iter().enumerate() {
+                if decided.get(d) != Some(&false) {
+                    continue;
+                }
+                if dnf.iter().any(|c| st.true_now(c)) {
+                    continue;
+                }
+                let mut compatible = Vec::new();
+                for (ci, cube) in dnf.iter().enumerate() {
+                    if *budget == 0 {
+                        return Err(TooLarge);
+                    }
+                    *budget -= 1;
+                    if st.compatible(cube) {
+                        compatible.push(ci);
+                    }
+                }
+                match compatible.as_slice() {
+                    [] => return Ok(Propagated::Conflict),
+                    [only] => {
+                        if let Some(cube) = dnf.get(*only) {
+                            st.commit(cube);
+                        }
+                        if let Some(x) = decided.get_mut(d) {
+                            *x = true;
+                        }
+                        decided_log.push(d);
+                        changed = true;
+                    }
+                    _ => {
+                        if best
+                            .as_ref()
+                            .is_none_or(|(_, b)| compatible.len() < b.len())
+                        {
+                            best = Some((d, compatible));
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return Ok(match best {
+                    None => Propagated::Done,
+                    Some((d, cubes)) => Propagated::Branch(d, cubes),
+                });
+            }
+        }
+    }
+
+    /// Is the literal TRUE when the fact has `value` (`None`: absent)?
+    fn lit_holds(&self, l: LitNo, value: Option<&Value>) -> bool {
         let Some(lit) = self.lits.get(l) else {
             return false;
         };
-        let v = w
-            .binary_search_by_key(&lit.fact, |(f, _)| *f)
-            .ok()
-            .and_then(|i| w.get(i))
-            .and_then(|(_, v)| v.as_ref());
-        let holds = match (&lit.op, v) {
+        let holds = match (&lit.op, value) {
             (Op::Exists(b), v) => v.is_some() == *b,
             (_, None) => return false,
             (Op::Eq(x), Some(v)) => v == x,
@@ -434,6 +495,124 @@ impl Logic {
             }
             Domain::Bool => solve_bool(&tests).map(|b| Some(Value::Bool(b))),
         }
+    }
+}
+
+/// What [`Logic::propagate`] found.
+enum Propagated {
+    /// Every DNF is TRUE under the current witness.
+    Done,
+    /// Some DNF has no compatible cube.
+    Conflict,
+    /// Branch on this DNF's compatible cubes.
+    Branch(usize, Vec<usize>),
+}
+
+/// The constraints of a search, per fact, with the current witness value and an undo log.
+struct State<'a> {
+    logic: &'a Logic,
+    lits: Vec<Vec<LitNo>>,
+    /// Per fact: `None` while unconstrained (absent), else the witness value.
+    value: Vec<Option<Option<Value>>>,
+    undo: Vec<(FactNo, usize, Option<Option<Value>>)>,
+}
+
+impl<'a> State<'a> {
+    fn new(logic: &'a Logic) -> State<'a> {
+        let n = logic.vocab.names.len();
+        State {
+            logic,
+            lits: vec![Vec::new(); n],
+            value: vec![None; n],
+            undo: Vec::new(),
+        }
+    }
+
+    fn fact_of(&self, l: LitNo) -> Option<FactNo> {
+        self.logic.lits.get(l).map(|l| l.fact)
+    }
+
+    /// The cube's facts, each once.
+    fn facts(&self, cube: &[LitNo]) -> Vec<FactNo> {
+        let mut fs: Vec<FactNo> = cube.iter().filter_map(|&l| self.fact_of(l)).collect();
+        fs.sort_unstable();
+        fs.dedup();
+        fs
+    }
+
+    /// The value `fact` would take with the current constraints plus the cube's.
+    fn solve_with(&self, fact: FactNo, cube: &[LitNo]) -> Option<Option<Value>> {
+        let lits: Vec<&Lit> = self
+            .lits
+            .get(fact as usize)
+            .into_iter()
+            .flatten()
+            .chain(cube.iter())
+            .filter_map(|&l| self.logic.lits.get(l))
+            .filter(|l| l.fact == fact)
+            .collect();
+        self.logic.solve_fact(fact, &lits)
+    }
+
+    fn compatible(&self, cube: &[LitNo]) -> bool {
+        self.facts(cube)
+            .into_iter()
+            .all(|f| self.solve_with(f, cube).is_some())
+    }
+
+    fn true_now(&self, cube: &[LitNo]) -> bool {
+        cube.iter().all(|&l| {
+            let v = self
+                .fact_of(l)
+                .and_then(|f| self.value.get(f as usize))
+                .and_then(|v| v.as_ref())
+                .and_then(|v| v.as_ref());
+            self.logic.lit_holds(l, v)
+        })
+    }
+
+    /// Add a compatible cube's literals.
+    fn commit(&mut self, cube: &[LitNo]) {
+        for f in self.facts(cube) {
+            let v = self.solve_with(f, cube);
+            let i = f as usize;
+            let (Some(lits), Some(slot)) = (self.lits.get_mut(i), self.value.get_mut(i)) else {
+                continue;
+            };
+            self.undo.push((f, lits.len(), slot.clone()));
+            lits.extend(
+                cube.iter()
+                    .copied()
+                    .filter(|&l| self.logic.lits.get(l).is_some_and(|x| x.fact == f)),
+            );
+            *slot = v;
+        }
+    }
+
+    fn mark(&self) -> usize {
+        self.undo.len()
+    }
+
+    fn rollback(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let Some((f, len, v)) = self.undo.pop() else {
+                break;
+            };
+            if let Some(lits) = self.lits.get_mut(f as usize) {
+                lits.truncate(len);
+            }
+            if let Some(slot) = self.value.get_mut(f as usize) {
+                *slot = v;
+            }
+        }
+    }
+
+    fn witness(&self) -> Witness {
+        self.value
+            .iter()
+            .enumerate()
+            .filter_map(|(f, v)| v.clone().map(|v| (f as FactNo, v)))
+            .collect()
     }
 }
 

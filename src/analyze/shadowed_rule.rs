@@ -14,6 +14,9 @@ use crate::model::Id;
 /// See the [module docs](self).
 pub(crate) struct ShadowedRule;
 
+/// Covering rules named per finding (the first ones in evaluation order).
+const MAX_COVERING: usize = 16;
+
 impl Lint for ShadowedRule {
     fn code(&self) -> Code {
         Code::ShadowedRule
@@ -40,7 +43,12 @@ impl Lint for ShadowedRule {
                 Reach::Shadowed => {
                     let Some(Some(pos)) = rl.pos.get(i) else { continue };
                     let mut covering: Vec<Id> = Vec::new();
+                    let mut more = false;
                     for e in rl.earlier(i) {
+                        if covering.len() == MAX_COVERING {
+                            more = true;
+                            break;
+                        }
                         let (Some(Some(pe)), Some(Some(ne)), Some(er)) =
                             (rl.pos.get(e), rl.neg.get(e), rules.get(e))
                         else {
@@ -61,8 +69,11 @@ impl Lint for ShadowedRule {
                         .ok()
                         .flatten()
                         .map(|w| rl.request(&w, &rule.capability, None));
-                    let names: Vec<String> =
+                    let mut names: Vec<String> =
                         covering.iter().take(8).map(|c| format!("`{c}`")).collect();
+                    if more || covering.len() > 8 {
+                        names.push("and more".to_owned());
+                    }
                     let first = covering.first().cloned().unwrap_or_else(|| Id::from("?"));
                     out.push(
                         Finding::new(
