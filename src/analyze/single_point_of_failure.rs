@@ -19,35 +19,36 @@ impl Lint for SinglePointOfFailure {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let statics = cx.statics();
-        // (desk, capability) → rules.
-        let mut single: BTreeMap<(DeskIx, Id), Vec<usize>> = BTreeMap::new();
+        // (desk, capability) → (rules, the highest authority they need).
+        let mut single: BTreeMap<(DeskIx, Id), (Vec<usize>, u32)> = BTreeMap::new();
         for (s, rules) in cx.live_sigs() {
             let Some((sig, st)) = statics.sigs.get(s) else {
                 continue;
             };
             if let [only] = st.candidates.as_slice() {
-                single
-                    .entry((*only, sig.capability.clone()))
-                    .or_default()
-                    .extend(rules);
+                let e = single.entry((*only, sig.capability.clone())).or_default();
+                e.0.extend(rules);
+                e.1 = e.1.max(sig.authority.unwrap_or(0));
             }
         }
-        for ((d, capability), mut rules) in single {
+        for ((d, capability), (mut rules, authority)) in single {
             let Some(desk) = cx.desk(d) else { continue };
             rules.sort_unstable();
             rules.dedup();
             let ids = cx.rule_ids(&rules);
-            // A colleague who could take over: same unit, then same site.
+            // A colleague who could take over, with the authority the rules need: same
+            // unit, then same site.
+            let able = |o: &&crate::model::Desk| o.id != desk.id && o.authority >= authority;
             let backup = cx
                 .unit_desks(desk.unit_ix)
                 .iter()
                 .filter_map(|&o| cx.desk(o))
-                .find(|o| o.id != desk.id)
+                .find(able)
                 .or_else(|| {
                     cx.site_desks(desk.site_ix)
                         .iter()
                         .filter_map(|&o| cx.desk(o))
-                        .find(|o| o.id != desk.id)
+                        .find(able)
                 });
             let fix = match backup {
                 Some(b) => format!(
@@ -58,6 +59,9 @@ impl Lint for SinglePointOfFailure {
                     } else {
                         format!("also at site `{}`", b.site)
                     }
+                ),
+                None if authority > 0 => format!(
+                    "give `{capability}` to a second desk with authority {authority} or more"
                 ),
                 None => format!("give `{capability}` to a second desk"),
             };
