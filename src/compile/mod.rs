@@ -21,6 +21,7 @@ pub(crate) mod rule_index;
 use std::collections::HashMap;
 
 use cond::{Cond, FactRef};
+use hash::FastBuild;
 use rule_index::RuleIndex;
 
 use crate::hours::Hours;
@@ -287,12 +288,25 @@ pub(crate) struct Compiled {
     pub units: UnitTree,
     /// Per origin site: (minutes, site) of every reachable site, itself first, ascending.
     pub by_travel: Vec<Box<[(u32, SiteIx)]>>,
+    /// Per origin site: (site, minutes) of every reachable site, by site (for lookups).
+    pub travel_rows: Vec<Box<[(SiteIx, u32)]>>,
     /// Per desk, the fields a search reads.
     pub hot: Vec<DeskHot>,
     /// Distinct opening-hours schedules.
     pub schedules: Vec<Hours>,
     /// Interned languages (the first 63), by bit.
     pub languages: HashMap<Id, u32>,
+    /// Site, unit and declared-fact names, for checking requests quickly.
+    pub names: Names,
+}
+
+/// Name tables with a fast hash, for checking requests.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    pub sites: HashMap<Id, SiteIx, FastBuild>,
+    pub units: HashMap<Id, UnitIx, FastBuild>,
+    /// Declared fact → index in [`RuleSet::facts`].
+    pub facts: HashMap<Id, u32, FastBuild>,
 }
 
 impl Compiled {
@@ -376,6 +390,14 @@ impl Compiled {
                 }
             }
         }
+        let travel_rows = by_travel
+            .iter()
+            .map(|v| {
+                let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
+                r.sort_unstable();
+                r.into_boxed_slice()
+            })
+            .collect();
         let by_travel = by_travel
             .into_iter()
             .map(|mut v| {
@@ -390,10 +412,34 @@ impl Compiled {
             caps: CapIndex::build(org, &hot),
             units,
             by_travel,
+            travel_rows,
             hot,
             schedules,
             languages,
+            names: Names {
+                sites: org.site_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
+                units: org.unit_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
+                facts: rules
+                    .facts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.id.clone(), i as u32))
+                    .collect(),
+            },
         }
+    }
+
+    /// Minutes from site `a` to site `b`: 0 within a site, `None` when no route is known.
+    #[inline]
+    pub(crate) fn travel(&self, a: SiteIx, b: SiteIx) -> Option<u32> {
+        if a == b {
+            return Some(0);
+        }
+        let row = self.travel_rows.get(a as usize)?;
+        row.binary_search_by_key(&b, |&(s, _)| s)
+            .ok()
+            .and_then(|i| row.get(i))
+            .map(|&(_, m)| m)
     }
 
     /// The desk's packed search fields.
@@ -417,7 +463,7 @@ impl Compiled {
         let travel: usize = self
             .by_travel
             .iter()
-            .map(|v| v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>())
+            .map(|v| 2 * (v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>()))
             .sum();
         self.caps.heap_bytes()
             + travel
@@ -470,6 +516,11 @@ desks:
         assert!(c.caps.at_site(k, 2).is_empty());
         assert_eq!(&*c.by_travel[0], &[(0, 0), (5, 2), (10, 1)]);
         assert_eq!(&*c.by_travel[2], &[(0, 2), (5, 0)]);
+        for a in 0..3 {
+            for b in 0..3 {
+                assert_eq!(c.travel(a, b), org.travel_ix(a, b), "{a} -> {b}");
+            }
+        }
         let u = |s: &str| org.unit_ix[s];
         assert!(c.units.within(u("x1"), u("root")));
         assert!(c.units.within(u("x1"), u("x")));

@@ -463,7 +463,7 @@ impl<'a> Engine<'a> {
     pub(crate) fn travel(&self, ctx: &Ctx<'_>, site: SiteIx) -> Option<u32> {
         match ctx.origin {
             None => Some(0),
-            Some(o) => self.org.travel_ix(o, site),
+            Some(o) => self.comp.travel(o, site),
         }
     }
 
@@ -591,7 +591,7 @@ impl<'a> Engine<'a> {
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
                             for g in groups {
-                                let Some(t) = self.org.travel_ix(o, g.site) else {
+                                let Some(t) = self.comp.travel(o, g.site) else {
                                     continue;
                                 };
                                 if best.is_some_and(|b| t > b.cost) {
@@ -670,7 +670,7 @@ impl<'a> Engine<'a> {
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
                             for g in groups {
-                                if let Some(t) = self.org.travel_ix(o, g.site) {
+                                if let Some(t) = self.comp.travel(o, g.site) {
                                     group(caps.desks(g), t);
                                 }
                             }
