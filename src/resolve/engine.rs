@@ -34,6 +34,8 @@ pub(crate) struct Ctx<'r> {
     pub req: &'r Request,
     pub origin: Option<SiteIx>,
     pub at: Option<DateTime<Utc>>,
+    /// The civil time at `at`.
+    pub at_local: Option<NaiveDateTime>,
 }
 
 impl<'r> Ctx<'r> {
@@ -41,7 +43,8 @@ impl<'r> Ctx<'r> {
         Ctx {
             req,
             origin: checked.origin,
-            at: checked.at,
+            at: checked.at.map(|(i, _)| i),
+            at_local: checked.at.map(|(_, l)| l),
         }
     }
 }
@@ -103,13 +106,14 @@ enum Fail {
     Language,
 }
 
-/// A desk picked, with its travel and cost.
+/// A desk picked, with its travel, cost and arrival.
 #[derive(Debug, Clone, Copy)]
 struct Pick {
     desk: DeskIx,
     travel: u32,
     cost: u32,
     rank: u32,
+    arrival: Option<Arrival>,
 }
 
 /// Arrival at a desk, as an instant and in civil time.
@@ -469,12 +473,16 @@ impl<'a> Engine<'a> {
 
     #[inline]
     pub(crate) fn arrival(&self, ctx: &Ctx<'_>, travel: u32) -> Option<Arrival> {
-        ctx.at.map(|t| {
-            let instant = plus_minutes(t, travel);
-            Arrival {
-                instant,
-                local: to_local(self.org.timezone, instant),
+        let t = ctx.at?;
+        if travel == 0 {
+            if let Some(local) = ctx.at_local {
+                return Some(Arrival { instant: t, local });
             }
+        }
+        let instant = plus_minutes(t, travel);
+        Some(Arrival {
+            instant,
+            local: to_local(self.org.timezone, instant),
         })
     }
 
@@ -568,6 +576,7 @@ impl<'a> Engine<'a> {
                 travel,
                 cost,
                 rank: h.rank,
+                arrival: a,
             });
         }
     }
@@ -736,6 +745,7 @@ impl<'a> Engine<'a> {
                 travel,
                 cost: travel.saturating_add(wait),
                 rank: h.rank,
+                arrival: Some(arr),
             };
             if best
                 .as_ref()
@@ -823,15 +833,15 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn opening_open(&self, ctx: &Ctx<'_>, travel: u32) -> Opening {
-        match self.arrival(ctx, travel) {
+    fn opening_open(arrival: Option<Arrival>) -> Opening {
+        match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::Open { arrival: a.local },
         }
     }
 
-    fn opening_later(&self, ctx: &Ctx<'_>, travel: u32, later: &Later<'_>) -> Opening {
-        match self.arrival(ctx, travel) {
+    fn opening_later(arrival: Option<Arrival>, later: &Later<'_>) -> Opening {
+        match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::OpensLater {
                 arrival: a.local,
@@ -846,7 +856,7 @@ impl<'a> Engine<'a> {
     fn duty_desk(&self, ctx: &Ctx<'_>, owner: Option<UnitIx>) -> Option<(DeskIx, u32, Opening)> {
         let mut unit = owner;
         let mut seen: SmallVec<[DeskIx; 8]> = SmallVec::new();
-        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>)> = None;
+        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>, Arrival)> = None;
         let mut steps = 0;
         while let Some(u) = unit {
             steps += 1;
@@ -870,19 +880,19 @@ impl<'a> Engine<'a> {
             };
             let arr = self.arrival(ctx, travel);
             if self.open_on_arrival(d, &h, arr.as_ref()) {
-                return Some((d, travel, self.opening_open(ctx, travel)));
+                return Some((d, travel, Self::opening_open(arr)));
             }
             if let Some(a) = &arr {
                 if let Some(later) = self.next_opening(d, &h, a) {
                     let serve = plus_minutes(later.opens, self.status.wait(d, h.wait));
                     if soonest.as_ref().is_none_or(|s| serve < s.0) {
-                        soonest = Some((serve, d, travel, later));
+                        soonest = Some((serve, d, travel, later, *a));
                     }
                 }
             }
         }
-        soonest.map(|(_, d, travel, later)| {
-            let opening = self.opening_later(ctx, travel, &later);
+        soonest.map(|(_, d, travel, later, a)| {
+            let opening = Self::opening_later(Some(a), &later);
             (d, travel, opening)
         })
     }
@@ -946,14 +956,14 @@ impl<'a> Engine<'a> {
     /// Pick the desk for a decided rule, or escalate.
     fn route(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
         if let Some(p) = self.pick_open(ctx, q) {
-            let opening = self.opening_open(ctx, p.travel);
+            let opening = Self::opening_open(p.arrival);
             if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
                 return Outcome::Routed(a);
             }
         }
         if ctx.at.is_some() {
             if let Some((p, later)) = self.pick_soonest(ctx, q) {
-                let opening = self.opening_later(ctx, p.travel, &later);
+                let opening = Self::opening_later(p.arrival, &later);
                 if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
                     return Outcome::Routed(a);
                 }
@@ -1098,8 +1108,8 @@ impl<'a> Engine<'a> {
         let outcome = match chosen.and_then(|i| rows.get(i)) {
             Some(r) => {
                 let opening = match (&r.later, r.open) {
-                    (Some(l), false) => self.opening_later(ctx, r.travel, l),
-                    _ => self.opening_open(ctx, r.travel),
+                    (Some(l), false) => Self::opening_later(r.arrival, l),
+                    _ => Self::opening_open(r.arrival),
                 };
                 match self.assignment(ctx, r.desk, r.travel, opening, Some(q.rule)) {
                     Some(a) => Outcome::Routed(a),

@@ -1,8 +1,8 @@
 //! Checking a request against the organization and the rules before resolving it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::time::check_range;
+use super::time::check_range_local;
 use super::{Request, RequestError};
 use crate::compile::Compiled;
 use crate::model::{Org, SiteIx, UnitIx, closest_id};
@@ -60,8 +60,8 @@ pub(crate) struct Checked {
     /// The requesting unit.
     #[allow(dead_code)]
     pub unit: Option<UnitIx>,
-    /// The request's instant.
-    pub at: Option<DateTime<Utc>>,
+    /// The request's instant and the civil time at it.
+    pub at: Option<(DateTime<Utc>, NaiveDateTime)>,
 }
 
 fn hint<'a>(names: impl ExactSizeIterator<Item = &'a str>, target: &str) -> Option<String> {
@@ -114,7 +114,7 @@ pub(crate) fn check(
     }
     let at = match req.at {
         None => None,
-        Some(t) => Some(check_range(org.timezone, t).map_err(RequestError::BadValue)?),
+        Some(t) => Some(check_range_local(org.timezone, t).map_err(RequestError::BadValue)?),
     };
     Ok(Checked { origin, unit, at })
 }
