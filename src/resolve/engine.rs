@@ -920,6 +920,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Resolve through the indexes; the explanation names the deciding rule only.
+    #[inline]
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
         let req = ctx.req;
         let lists = self.comp.rule_index.lists(req);
@@ -954,6 +955,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Pick the desk for a decided rule, or escalate.
+    #[inline]
     fn route(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
         if let Some(p) = self.pick_open(ctx, q) {
             let opening = Self::opening_open(p.arrival);
