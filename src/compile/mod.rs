@@ -84,6 +84,8 @@ pub(crate) const MORE_LANGUAGES: u64 = 1 << 63;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Group {
     pub site: SiteIx,
+    /// The smallest org-file wait in the group (its first desk's).
+    pub min_wait: u32,
     start: u32,
     end: u32,
 }
@@ -129,6 +131,7 @@ impl CapIndex {
                 }
                 groups.push(Group {
                     site,
+                    min_wait: rows[start].2,
                     start: start as u32,
                     end: i as u32,
                 });
@@ -174,11 +177,15 @@ impl CapIndex {
     /// The desks offering `cap` at `site`, sorted by (wait, id).
     #[inline]
     pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[DeskIx] {
+        self.group_at(cap, site).map_or(&[], |g| self.desks(g))
+    }
+
+    /// The group of desks offering `cap` at `site`.
+    #[inline]
+    pub(crate) fn group_at(&self, cap: SymIx, site: SiteIx) -> Option<&Group> {
         let groups = self.groups(cap);
-        match groups.binary_search_by_key(&site, |g| g.site) {
-            Ok(i) => groups.get(i).map_or(&[], |g| self.desks(g)),
-            Err(_) => &[],
-        }
+        let i = groups.binary_search_by_key(&site, |g| g.site).ok()?;
+        groups.get(i)
     }
 
     /// Every desk offering `cap`, sorted by (wait, id).

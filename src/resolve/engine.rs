@@ -12,7 +12,7 @@ use super::validate::Checked;
 use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::rule_index::Merge;
-use crate::compile::{Compiled, CompiledRule, DeskHot, MORE_LANGUAGES, ValueSource};
+use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, ValueSource};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
@@ -598,12 +598,22 @@ impl<'a> Engine<'a> {
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        // A group cannot beat the best when travel plus its smallest wait
+                        // exceeds the best cost (waits can only be bounded this way when no
+                        // status update overrides one).
+                        let floor = |g: &Group| {
+                            if self.status.has_wait_overrides() {
+                                0
+                            } else {
+                                g.min_wait
+                            }
+                        };
                         if groups.len() < reach.len() {
                             for g in groups {
                                 let Some(t) = self.comp.travel(o, g.site) else {
                                     continue;
                                 };
-                                if best.is_some_and(|b| t > b.cost) {
+                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
                                 self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
@@ -613,10 +623,13 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t > b.cost) {
                                     break;
                                 }
-                                let desks = caps.at_site(cap, s);
-                                if !desks.is_empty() {
-                                    self.scan(ctx, q, desks, t, true, true, &mut best);
+                                let Some(g) = caps.group_at(cap, s) else {
+                                    continue;
+                                };
+                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
+                                    continue;
                                 }
+                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
                             }
                         }
                     }
