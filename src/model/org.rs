@@ -24,7 +24,6 @@ pub struct Site {
 
 /// A unit in the chain of command.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Unit {
     /// Unit id.
     pub id: Id,
@@ -40,7 +39,6 @@ pub struct Unit {
 
 /// A desk.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Desk {
     /// Desk id.
     pub id: Id,
