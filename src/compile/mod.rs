@@ -8,15 +8,23 @@
 //!   once travel alone exceeds the best cost found.
 //! - Unit scope in O(1): Euler-tour intervals of the unit tree.
 //! - Desk ids ranked, so ties compare two integers.
+//! - Per desk, the few fields a search reads (wait, rank, authority, unit, site, languages
+//!   as a bit set, schedule) packed in 32 bytes, so scanning a candidate touches one cache
+//!   line instead of the full desk record; distinct opening-hours schedules stored once.
 //!
 //! Nothing here caches answers.
 
 pub(crate) mod cond;
+pub(crate) mod hash;
 pub(crate) mod rule_index;
 
+use std::collections::HashMap;
+
 use cond::{Cond, FactRef};
+use hash::FastBuild;
 use rule_index::RuleIndex;
 
+use crate::hours::Hours;
 use crate::model::{DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
 use crate::rules::{RuleSet, ValueRef};
 
@@ -51,10 +59,33 @@ pub(crate) struct CompiledRule {
     pub owner: Option<UnitIx>,
 }
 
+/// The fields of a desk a candidate search reads, packed.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DeskHot {
+    /// Expected wait in the org file.
+    pub wait: u32,
+    /// Position in desk-id order.
+    pub rank: u32,
+    pub authority: u32,
+    /// Pre-order number of the desk's unit in the unit tree.
+    pub unit_pre: u32,
+    pub site: SiteIx,
+    /// Index into [`Compiled::schedules`].
+    pub schedule: u32,
+    /// Bit i: speaks interned language i. Bit 63: also speaks languages beyond the first 63
+    /// interned (check the desk's list).
+    pub languages: u64,
+}
+
+/// Bit of [`DeskHot::languages`] meaning "more languages than the bit set holds".
+pub(crate) const MORE_LANGUAGES: u64 = 1 << 63;
+
 /// A group of desks offering one capability at one site.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Group {
     pub site: SiteIx,
+    /// The smallest org-file wait in the group (its first desk's).
+    pub min_wait: u32,
     start: u32,
     end: u32,
 }
@@ -78,17 +109,11 @@ pub(crate) struct CapIndex {
 }
 
 impl CapIndex {
-    fn build(org: &Org, rank: &[u32]) -> CapIndex {
+    fn build(org: &Org, hot: &[DeskHot]) -> CapIndex {
         let mut rows: Vec<(SymIx, SiteIx, u32, u32, DeskIx)> = Vec::new();
-        for (d, desk) in org.desks.iter().enumerate() {
+        for (d, (desk, h)) in org.desks.iter().zip(hot).enumerate() {
             for &c in &desk.capability_ixs {
-                rows.push((
-                    c,
-                    desk.site_ix,
-                    desk.wait_minutes,
-                    rank.get(d).copied().unwrap_or(0),
-                    d as DeskIx,
-                ));
+                rows.push((c, h.site, h.wait, h.rank, d as DeskIx));
             }
         }
         let mut entries = vec![CapEntry::default(); org.symbols.len()];
@@ -106,6 +131,7 @@ impl CapIndex {
                 }
                 groups.push(Group {
                     site,
+                    min_wait: rows[start].2,
                     start: start as u32,
                     end: i as u32,
                 });
@@ -151,11 +177,15 @@ impl CapIndex {
     /// The desks offering `cap` at `site`, sorted by (wait, id).
     #[inline]
     pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[DeskIx] {
+        self.group_at(cap, site).map_or(&[], |g| self.desks(g))
+    }
+
+    /// The group of desks offering `cap` at `site`.
+    #[inline]
+    pub(crate) fn group_at(&self, cap: SymIx, site: SiteIx) -> Option<&Group> {
         let groups = self.groups(cap);
-        match groups.binary_search_by_key(&site, |g| g.site) {
-            Ok(i) => groups.get(i).map_or(&[], |g| self.desks(g)),
-            Err(_) => &[],
-        }
+        let i = groups.binary_search_by_key(&site, |g| g.site).ok()?;
+        groups.get(i)
     }
 
     /// Every desk offering `cap`, sorted by (wait, id).
@@ -228,8 +258,23 @@ impl UnitTree {
         UnitTree { pre, last }
     }
 
-    /// Is unit `u` the unit `scope` or below it?
+    /// The pre-order number of a unit.
     #[inline]
+    pub(crate) fn pre(&self, u: UnitIx) -> u32 {
+        self.pre.get(u as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    /// The pre-order interval of a unit's subtree: `pre` of every unit within it.
+    #[inline]
+    pub(crate) fn interval(&self, u: UnitIx) -> (u32, u32) {
+        match (self.pre.get(u as usize), self.last.get(u as usize)) {
+            (Some(&a), Some(&b)) => (a, b),
+            _ => (1, 0),
+        }
+    }
+
+    /// Is unit `u` the unit `scope` or below it?
+    #[cfg(test)]
     pub(crate) fn within(&self, u: UnitIx, scope: UnitIx) -> bool {
         match (self.pre.get(u as usize), self.pre.get(scope as usize)) {
             (Some(&pu), Some(&ps)) => {
@@ -250,8 +295,25 @@ pub(crate) struct Compiled {
     pub units: UnitTree,
     /// Per origin site: (minutes, site) of every reachable site, itself first, ascending.
     pub by_travel: Vec<Box<[(u32, SiteIx)]>>,
-    /// Each desk's position in the order of desk ids (ties compare ranks, not strings).
-    pub rank: Vec<u32>,
+    /// Per origin site: (site, minutes) of every reachable site, by site (for lookups).
+    pub travel_rows: Vec<Box<[(SiteIx, u32)]>>,
+    /// Per desk, the fields a search reads.
+    pub hot: Vec<DeskHot>,
+    /// Distinct opening-hours schedules.
+    pub schedules: Vec<Hours>,
+    /// Interned languages (the first 63), by bit.
+    pub languages: HashMap<Id, u32>,
+    /// Site, unit and declared-fact names, for checking requests quickly.
+    pub names: Names,
+}
+
+/// Name tables with a fast hash, for checking requests.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    pub sites: HashMap<Id, SiteIx, FastBuild>,
+    pub units: HashMap<Id, UnitIx, FastBuild>,
+    /// Declared fact → index in [`RuleSet::facts`].
+    pub facts: HashMap<Id, u32, FastBuild>,
 }
 
 impl Compiled {
@@ -271,6 +333,43 @@ impl Compiled {
         for (r, &d) in order.iter().enumerate() {
             rank[d as usize] = r as u32;
         }
+        let units = UnitTree::build(org);
+        let mut schedules: Vec<Hours> = Vec::new();
+        let mut schedule_ix: HashMap<&str, u32> = HashMap::new();
+        let mut languages: HashMap<Id, u32> = HashMap::new();
+        let hot: Vec<DeskHot> = org
+            .desks
+            .iter()
+            .zip(&rank)
+            .map(|(desk, &rank)| {
+                let schedule = *schedule_ix.entry(desk.hours.as_str()).or_insert_with(|| {
+                    schedules.push(desk.hours.clone());
+                    schedules.len() as u32 - 1
+                });
+                let mut bits = 0u64;
+                for l in &desk.languages {
+                    let next = languages.len() as u32;
+                    let bit = if let Some(&b) = languages.get(l) {
+                        b
+                    } else if next < 63 {
+                        languages.insert(l.clone(), next);
+                        next
+                    } else {
+                        63
+                    };
+                    bits |= 1 << bit;
+                }
+                DeskHot {
+                    wait: desk.wait_minutes,
+                    rank,
+                    authority: desk.authority,
+                    unit_pre: units.pre(desk.unit_ix),
+                    site: desk.site_ix,
+                    schedule,
+                    languages: bits,
+                }
+            })
+            .collect();
 
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
@@ -298,6 +397,14 @@ impl Compiled {
                 }
             }
         }
+        let travel_rows = by_travel
+            .iter()
+            .map(|v| {
+                let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
+                r.sort_unstable();
+                r.into_boxed_slice()
+            })
+            .collect();
         let by_travel = by_travel
             .into_iter()
             .map(|mut v| {
@@ -309,17 +416,53 @@ impl Compiled {
         Compiled {
             rules: compiled_rules,
             rule_index,
-            caps: CapIndex::build(org, &rank),
-            units: UnitTree::build(org),
+            caps: CapIndex::build(org, &hot),
+            units,
             by_travel,
-            rank,
+            travel_rows,
+            hot,
+            schedules,
+            languages,
+            names: Names {
+                sites: org.site_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
+                units: org.unit_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
+                facts: rules
+                    .facts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.id.clone(), i as u32))
+                    .collect(),
+            },
         }
     }
 
-    /// The desk's rank in id order.
+    /// Minutes from site `a` to site `b`: 0 within a site, `None` when no route is known.
     #[inline]
-    pub(crate) fn rank(&self, d: DeskIx) -> u32 {
-        self.rank.get(d as usize).copied().unwrap_or(u32::MAX)
+    pub(crate) fn travel(&self, a: SiteIx, b: SiteIx) -> Option<u32> {
+        if a == b {
+            return Some(0);
+        }
+        let row = self.travel_rows.get(a as usize)?;
+        row.binary_search_by_key(&b, |&(s, _)| s)
+            .ok()
+            .and_then(|i| row.get(i))
+            .map(|&(_, m)| m)
+    }
+
+    /// The desk's packed search fields.
+    #[inline]
+    pub(crate) fn hot(&self, d: DeskIx) -> DeskHot {
+        self.hot.get(d as usize).copied().unwrap_or(DeskHot {
+            rank: u32::MAX,
+            ..DeskHot::default()
+        })
+    }
+
+    /// The language bit for a language name: `Some(bit)` when interned, `None` when only
+    /// desks flagged [`MORE_LANGUAGES`] can speak it.
+    #[inline]
+    pub(crate) fn language_bit(&self, l: &str) -> Option<u64> {
+        self.languages.get(l).map(|&b| 1u64 << b)
     }
 
     /// Approximate heap bytes held by the indexes (not the org or rules).
@@ -327,11 +470,11 @@ impl Compiled {
         let travel: usize = self
             .by_travel
             .iter()
-            .map(|v| v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>())
+            .map(|v| 2 * (v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>()))
             .sum();
         self.caps.heap_bytes()
             + travel
-            + self.rank.capacity() * 4
+            + self.hot.capacity() * std::mem::size_of::<DeskHot>()
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
     }
@@ -365,7 +508,9 @@ desks:
         let org = org_from_str(ORG, Format::Yaml, None).unwrap();
         let rules = RuleSet::from_spec(Default::default(), &org).unwrap();
         let c = Compiled::build(&org, &rules);
-        assert_eq!(c.rank, [3, 1, 2, 0]);
+        let ranks: Vec<u32> = c.hot.iter().map(|h| h.rank).collect();
+        assert_eq!(ranks, [3, 1, 2, 0]);
+        assert_eq!(std::mem::size_of::<DeskHot>(), 32);
         let k = org.symbol_ix["k"];
         let ids = |v: &[DeskIx]| -> Vec<String> {
             v.iter()
@@ -378,6 +523,11 @@ desks:
         assert!(c.caps.at_site(k, 2).is_empty());
         assert_eq!(&*c.by_travel[0], &[(0, 0), (5, 2), (10, 1)]);
         assert_eq!(&*c.by_travel[2], &[(0, 2), (5, 0)]);
+        for a in 0..3 {
+            for b in 0..3 {
+                assert_eq!(c.travel(a, b), org.travel_ix(a, b), "{a} -> {b}");
+            }
+        }
         let u = |s: &str| org.unit_ix[s];
         assert!(c.units.within(u("x1"), u("root")));
         assert!(c.units.within(u("x1"), u("x")));

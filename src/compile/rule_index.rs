@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::cond::{Cond, FactRef, FactVal, Lit};
+use super::hash::FastBuild;
 use crate::resolve::Request;
 
 /// A hashable literal.
@@ -45,8 +46,8 @@ impl Key {
 #[derive(Debug, Default)]
 struct KeyedFact {
     fact: Option<FactRef>,
-    text: HashMap<Box<str>, Box<[u32]>>,
-    number: HashMap<u64, Box<[u32]>>,
+    text: HashMap<Box<str>, Box<[u32]>, FastBuild>,
+    number: HashMap<u64, Box<[u32]>, FastBuild>,
     bools: [Box<[u32]>; 2],
     /// Every rule filed under this fact, in evaluation order.
     all: Box<[u32]>,
@@ -72,7 +73,7 @@ pub(crate) struct RuleIndex {
 }
 
 /// The lists of rule positions a request must consider (each sorted ascending).
-pub(crate) type Lists<'a> = SmallVec<[&'a [u32]; 8]>;
+pub(crate) type Lists<'a> = SmallVec<[&'a [u32]; 4]>;
 
 impl RuleIndex {
     /// Index conditions given in evaluation order.

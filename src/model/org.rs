@@ -24,7 +24,6 @@ pub struct Site {
 
 /// A unit in the chain of command.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Unit {
     /// Unit id.
     pub id: Id,
@@ -40,7 +39,6 @@ pub struct Unit {
 
 /// A desk.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Desk {
     /// Desk id.
     pub id: Id,
@@ -477,8 +475,13 @@ impl Org {
                     .map(Id::from)
                     .unwrap_or_else(|| id.clone()),
                 id,
-                unit: Id::from(&d.unit),
-                site: Id::from(&d.site),
+                // Share the unit's and site's ids rather than copying the strings per desk.
+                unit: unit
+                    .and_then(|u| units.get(u as usize))
+                    .map_or_else(|| Id::from(&d.unit), |u| u.id.clone()),
+                site: site
+                    .and_then(|s| sites.get(s as usize))
+                    .map_or_else(|| Id::from(&d.site), |s| s.id.clone()),
                 capabilities,
                 authority: d.authority,
                 languages: d.languages.iter().map(Id::from).collect(),

@@ -12,8 +12,9 @@ use super::validate::Checked;
 use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::rule_index::Merge;
-use crate::compile::{Compiled, CompiledRule, ValueSource};
+use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, ValueSource};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
+use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
 use crate::rules::{Rule, RuleSet, Value};
 use crate::status::Overlay;
@@ -33,6 +34,8 @@ pub(crate) struct Ctx<'r> {
     pub req: &'r Request,
     pub origin: Option<SiteIx>,
     pub at: Option<DateTime<Utc>>,
+    /// The civil time at `at`.
+    pub at_local: Option<NaiveDateTime>,
 }
 
 impl<'r> Ctx<'r> {
@@ -40,7 +43,8 @@ impl<'r> Ctx<'r> {
         Ctx {
             req,
             origin: checked.origin,
-            at: checked.at,
+            at: checked.at.map(|(i, _)| i),
+            at_local: checked.at.map(|(_, l)| l),
         }
     }
 }
@@ -87,15 +91,29 @@ pub(crate) struct Query<'a, 'r> {
     /// The required site's name (rule scope first, else the desk constraint's value).
     pub site_name: Option<Cow<'r, str>>,
     pub language: Option<Cow<'r, str>>,
+    /// The language's bit in [`DeskHot::languages`] (0 when not interned).
+    pub language_bit: u64,
+    /// The unit scope's pre-order interval.
+    pub scope: Option<(u32, u32)>,
 }
 
-/// A desk picked, with its travel and cost.
+/// Why a desk fails a rule's demands other than capability, travel and hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fail {
+    Authority,
+    Unit,
+    Site,
+    Language,
+}
+
+/// A desk picked, with its travel, cost and arrival.
 #[derive(Debug, Clone, Copy)]
 struct Pick {
     desk: DeskIx,
     travel: u32,
     cost: u32,
     rank: u32,
+    arrival: Option<Arrival>,
 }
 
 /// Arrival at a desk, as an instant and in civil time.
@@ -364,56 +382,79 @@ impl<'a> Engine<'a> {
             Some(s) => Some(Cow::Borrowed(s.as_str())),
             None => desk_site,
         };
+        let language_bit = language
+            .as_deref()
+            .and_then(|l| self.comp.language_bit(l))
+            .unwrap_or(0);
         Some(Query {
             rule,
             crule,
             site,
             site_name,
             language,
+            language_bit,
+            scope: crule.unit.map(|u| self.comp.units.interval(u)),
         })
+    }
+
+    /// Why the desk fails the rule's demands other than capability, travel and hours.
+    #[inline]
+    fn static_fail(&self, d: DeskIx, h: &DeskHot, q: &Query<'_, '_>) -> Option<Fail> {
+        if h.authority < q.crule.min_authority {
+            return Some(Fail::Authority);
+        }
+        if let Some((a, b)) = q.scope {
+            if h.unit_pre < a || h.unit_pre > b {
+                return Some(Fail::Unit);
+            }
+        }
+        if !q.site.allows(h.site) {
+            return Some(Fail::Site);
+        }
+        if let Some(l) = q.language.as_deref() {
+            let speaks = h.languages & q.language_bit != 0
+                || (h.languages & MORE_LANGUAGES != 0
+                    && self
+                        .desk(d)
+                        .is_some_and(|x| x.languages.iter().any(|y| y.as_str() == l)));
+            if !speaks {
+                return Some(Fail::Language);
+            }
+        }
+        None
     }
 
     /// Does the desk meet the rule's demands other than capability, travel and hours?
     #[inline]
-    pub(crate) fn static_ok(&self, desk: &Desk, q: &Query<'_, '_>) -> bool {
-        desk.authority >= q.crule.min_authority
-            && q.crule
-                .unit
-                .is_none_or(|u| self.comp.units.within(desk.unit_ix, u))
-            && q.site.allows(desk.site_ix)
-            && q.language
-                .as_deref()
-                .is_none_or(|l| desk.languages.iter().any(|x| x.as_str() == l))
+    pub(crate) fn static_ok(&self, d: DeskIx, q: &Query<'_, '_>) -> bool {
+        self.static_fail(d, &self.comp.hot(d), q).is_none()
     }
 
-    /// Why the desk fails the rule's demands other than capability, travel and hours.
-    fn static_verdict(&self, desk: &Desk, q: &Query<'_, '_>) -> Option<CandidateVerdict> {
-        if desk.authority < q.crule.min_authority {
-            return Some(CandidateVerdict::AuthorityTooLow {
-                has: desk.authority,
+    /// The candidate verdict for a static failure.
+    fn static_verdict(
+        &self,
+        d: DeskIx,
+        h: &DeskHot,
+        q: &Query<'_, '_>,
+    ) -> Option<CandidateVerdict> {
+        Some(match self.static_fail(d, h, q)? {
+            Fail::Authority => CandidateVerdict::AuthorityTooLow {
+                has: h.authority,
                 needs: q.crule.min_authority,
-            });
-        }
-        if let (Some(u), Some(id)) = (q.crule.unit, &q.rule.unit) {
-            if !self.comp.units.within(desk.unit_ix, u) {
-                return Some(CandidateVerdict::OutOfScope { unit: id.clone() });
-            }
-        }
-        if !q.site.allows(desk.site_ix) {
-            let site = match (q.crule.site, &q.rule.site) {
-                (Some(s), Some(id)) if s != desk.site_ix => id.clone(),
-                _ => Id::from(q.site_name.as_deref().unwrap_or("?")),
-            };
-            return Some(CandidateVerdict::WrongSite { site });
-        }
-        if let Some(l) = q.language.as_deref() {
-            if !desk.languages.iter().any(|x| x.as_str() == l) {
-                return Some(CandidateVerdict::WrongLanguage {
-                    language: Id::from(l),
-                });
-            }
-        }
-        None
+            },
+            Fail::Unit => CandidateVerdict::OutOfScope {
+                unit: q.rule.unit.clone().unwrap_or_else(|| Id::from("?")),
+            },
+            Fail::Site => CandidateVerdict::WrongSite {
+                site: match (q.crule.site, &q.rule.site) {
+                    (Some(s), Some(id)) if s != h.site => id.clone(),
+                    _ => Id::from(q.site_name.as_deref().unwrap_or("?")),
+                },
+            },
+            Fail::Language => CandidateVerdict::WrongLanguage {
+                language: Id::from(q.language.as_deref().unwrap_or("?")),
+            },
+        })
     }
 
     /// Does the desk offer the rule's capability now? `base`: it does in the org file.
@@ -426,38 +467,48 @@ impl<'a> Engine<'a> {
     pub(crate) fn travel(&self, ctx: &Ctx<'_>, site: SiteIx) -> Option<u32> {
         match ctx.origin {
             None => Some(0),
-            Some(o) => self.org.travel_ix(o, site),
+            Some(o) => self.comp.travel(o, site),
         }
     }
 
     #[inline]
     pub(crate) fn arrival(&self, ctx: &Ctx<'_>, travel: u32) -> Option<Arrival> {
-        ctx.at.map(|t| {
-            let instant = plus_minutes(t, travel);
-            Arrival {
-                instant,
-                local: to_local(self.org.timezone, instant),
+        let t = ctx.at?;
+        if travel == 0 {
+            if let Some(local) = ctx.at_local {
+                return Some(Arrival { instant: t, local });
             }
+        }
+        let instant = plus_minutes(t, travel);
+        Some(Arrival {
+            instant,
+            local: to_local(self.org.timezone, instant),
         })
+    }
+
+    #[inline]
+    fn schedule(&self, h: &DeskHot) -> Option<&'a Hours> {
+        self.comp.schedules.get(h.schedule as usize)
     }
 
     /// Is the desk open when the customer arrives? Without a time only open-ended status
     /// closures count.
     #[inline]
-    pub(crate) fn open_on_arrival(&self, d: DeskIx, desk: &Desk, arr: Option<&Arrival>) -> bool {
+    pub(crate) fn open_on_arrival(&self, d: DeskIx, h: &DeskHot, arr: Option<&Arrival>) -> bool {
         if let Some(c) = self.status.closure(d) {
             if c.closed_at(arr.map(|a| a.instant)) {
                 return false;
             }
         }
-        match arr {
-            None => true,
-            Some(a) => desk.hours.is_always() || desk.hours.is_open(a.local),
+        match (arr, self.schedule(h)) {
+            (None, _) => true,
+            (Some(a), Some(hours)) => hours.is_always() || hours.is_open(a.local),
+            (Some(_), None) => true,
         }
     }
 
     /// When a desk closed on arrival opens, within the hours' look-ahead.
-    pub(crate) fn next_opening(&self, d: DeskIx, desk: &Desk, arr: &Arrival) -> Option<Later<'a>> {
+    pub(crate) fn next_opening(&self, d: DeskIx, h: &DeskHot, arr: &Arrival) -> Option<Later<'a>> {
         let mut from = arr.instant;
         let mut reason = None;
         if let Some(c) = self.status.closure(d) {
@@ -471,7 +522,10 @@ impl<'a> Engine<'a> {
         } else {
             to_local(self.org.timezone, from)
         };
-        let opens_local = desk.hours.next_open(from_local)?;
+        let opens_local = match self.schedule(h) {
+            Some(hours) => hours.next_open(from_local)?,
+            None => from_local,
+        };
         let opens = if opens_local == from_local {
             from
         } else {
@@ -500,31 +554,29 @@ impl<'a> Engine<'a> {
         let stop_early = sorted && !self.status.has_wait_overrides();
         let mut arr: Option<Option<Arrival>> = None;
         for &d in desks {
-            let Some(desk) = self.desk(d) else { continue };
-            let rank = self.comp.rank(d);
+            let h = self.comp.hot(d);
             if let Some(b) = best {
-                if stop_early
-                    && (travel.saturating_add(desk.wait_minutes), rank) >= (b.cost, b.rank)
-                {
+                if stop_early && (travel.saturating_add(h.wait), h.rank) >= (b.cost, b.rank) {
                     break;
                 }
             }
-            let cost = travel.saturating_add(self.status.wait(d, desk.wait_minutes));
-            if best.is_some_and(|b| (cost, rank) >= (b.cost, b.rank)) {
+            let cost = travel.saturating_add(self.status.wait(d, h.wait));
+            if best.is_some_and(|b| (cost, h.rank) >= (b.cost, b.rank)) {
                 continue;
             }
-            if !self.offers(d, base, q.crule.capability) || !self.static_ok(desk, q) {
+            if !self.offers(d, base, q.crule.capability) || self.static_fail(d, &h, q).is_some() {
                 continue;
             }
             let a = *arr.get_or_insert_with(|| self.arrival(ctx, travel));
-            if !self.open_on_arrival(d, desk, a.as_ref()) {
+            if !self.open_on_arrival(d, &h, a.as_ref()) {
                 continue;
             }
             *best = Some(Pick {
                 desk: d,
                 travel,
                 cost,
-                rank,
+                rank: h.rank,
+                arrival: a,
             });
         }
     }
@@ -546,12 +598,22 @@ impl<'a> Engine<'a> {
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        // A group cannot beat the best when travel plus its smallest wait
+                        // exceeds the best cost (waits can only be bounded this way when no
+                        // status update overrides one).
+                        let floor = |g: &Group| {
+                            if self.status.has_wait_overrides() {
+                                0
+                            } else {
+                                g.min_wait
+                            }
+                        };
                         if groups.len() < reach.len() {
                             for g in groups {
-                                let Some(t) = self.org.travel_ix(o, g.site) else {
+                                let Some(t) = self.comp.travel(o, g.site) else {
                                     continue;
                                 };
-                                if best.is_some_and(|b| t > b.cost) {
+                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
                                 self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
@@ -561,10 +623,13 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t > b.cost) {
                                     break;
                                 }
-                                let desks = caps.at_site(cap, s);
-                                if !desks.is_empty() {
-                                    self.scan(ctx, q, desks, t, true, true, &mut best);
+                                let Some(g) = caps.group_at(cap, s) else {
+                                    continue;
+                                };
+                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
+                                    continue;
                                 }
+                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
                             }
                         }
                     }
@@ -572,8 +637,8 @@ impl<'a> Engine<'a> {
             }
         }
         for &d in self.status.added(&q.rule.capability) {
-            let Some(desk) = self.desk(d) else { continue };
-            if let Some(t) = self.travel(ctx, desk.site_ix) {
+            let h = self.comp.hot(d);
+            if let Some(t) = self.travel(ctx, h.site) {
                 self.scan(ctx, q, &[d], t, false, false, &mut best);
             }
         }
@@ -598,37 +663,102 @@ impl<'a> Engine<'a> {
         )
     }
 
+    /// Every desk offering (or offered, in the file) the capability at the rule's site
+    /// that can be reached from the request's site, with its travel, through the indexes.
+    fn for_each_reachable(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &Query<'_, '_>,
+        mut f: impl FnMut(DeskIx, DeskHot, u32, bool),
+    ) {
+        let caps = &self.comp.caps;
+        if let Some(cap) = q.crule.capability {
+            let mut group = |desks: &[DeskIx], t: u32| {
+                for &d in desks {
+                    f(d, self.comp.hot(d), t, true);
+                }
+            };
+            match q.site {
+                SiteFilter::Nowhere => {}
+                SiteFilter::Only(s) => {
+                    if let Some(t) = self.travel(ctx, s) {
+                        group(caps.at_site(cap, s), t);
+                    }
+                }
+                SiteFilter::Any => match ctx.origin {
+                    None => group(caps.all(cap), 0),
+                    Some(o) => {
+                        let groups = caps.groups(cap);
+                        let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        if groups.len() < reach.len() {
+                            for g in groups {
+                                if let Some(t) = self.comp.travel(o, g.site) {
+                                    group(caps.desks(g), t);
+                                }
+                            }
+                        } else {
+                            for &(t, s) in reach {
+                                group(caps.at_site(cap, s), t);
+                            }
+                        }
+                    }
+                },
+            }
+        }
+        for &d in self.status.added(&q.rule.capability) {
+            let h = self.comp.hot(d);
+            if !q.site.allows(h.site) {
+                continue;
+            }
+            if let Some(t) = self.travel(ctx, h.site) {
+                f(d, h, t, false);
+            }
+        }
+    }
+
     /// When nothing is open on arrival: the candidate that can serve the customer soonest
     /// (opening + wait), then least cost, then desk id.
     fn pick_soonest(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<(Pick, Later<'a>)> {
         let mut best: Option<(DateTime<Utc>, Pick, Later<'a>)> = None;
-        for (d, base) in self.offering(q) {
-            let Some(desk) = self.desk(d) else { continue };
-            if !q.site.allows(desk.site_ix)
-                || !self.offers(d, base, q.crule.capability)
-                || !self.static_ok(desk, q)
-            {
-                continue;
+        // Desks with the same schedule reached after the same travel open at the same time.
+        let mut memo: Vec<(u32, u32, Option<Later<'a>>)> = Vec::new();
+        self.for_each_reachable(ctx, q, |d, h, travel, base| {
+            if !self.offers(d, base, q.crule.capability) || self.static_fail(d, &h, q).is_some() {
+                return;
             }
-            let Some(travel) = self.travel(ctx, desk.site_ix) else {
-                continue;
-            };
             let Some(arr) = self.arrival(ctx, travel) else {
-                continue;
+                return;
             };
             if best.as_ref().is_some_and(|b| arr.instant > b.0) {
-                continue;
+                return;
             }
-            let Some(later) = self.next_opening(d, desk, &arr) else {
-                continue;
+            let plain = self
+                .status
+                .closure(d)
+                .is_none_or(|c| !c.closed_at(Some(arr.instant)));
+            let later = if plain {
+                match memo.iter().find(|m| m.0 == h.schedule && m.1 == travel) {
+                    Some(m) => m.2.clone(),
+                    None => {
+                        let l = self.next_opening(d, &h, &arr);
+                        memo.push((h.schedule, travel, l.clone()));
+                        l
+                    }
+                }
+            } else {
+                self.next_opening(d, &h, &arr)
             };
-            let wait = self.status.wait(d, desk.wait_minutes);
+            let Some(later) = later else {
+                return;
+            };
+            let wait = self.status.wait(d, h.wait);
             let serve = plus_minutes(later.opens, wait);
             let pick = Pick {
                 desk: d,
                 travel,
                 cost: travel.saturating_add(wait),
-                rank: self.comp.rank(d),
+                rank: h.rank,
+                arrival: Some(arr),
             };
             if best
                 .as_ref()
@@ -636,52 +766,39 @@ impl<'a> Engine<'a> {
             {
                 best = Some((serve, pick, later));
             }
-        }
+        });
         best.map(|(_, p, l)| (p, l))
     }
 
-    /// How far the desks offering the capability got through the filters.
+    /// How far the desks offering the capability got through the filters. Only asked when
+    /// no candidate can serve the customer, so a desk that is reachable and meets every
+    /// demand is closed until further notice.
     fn stage(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Stage {
+        let mut reachable = false;
+        self.for_each_reachable(ctx, q, |d, h, _, base| {
+            reachable = reachable
+                || (self.offers(d, base, q.crule.capability)
+                    && self.static_fail(d, &h, q).is_none());
+        });
+        if reachable {
+            return Stage::Reachable;
+        }
         let mut stage = Stage::NoCapability;
         for (d, base) in self.offering(q) {
-            let Some(desk) = self.desk(d) else { continue };
-            let mut s = Stage::NoCapability;
-            if self.offers(d, base, q.crule.capability) {
-                s = Stage::Capability;
-                if desk.authority >= q.crule.min_authority {
-                    s = Stage::Authority;
-                    if q.crule
-                        .unit
-                        .is_none_or(|u| self.comp.units.within(desk.unit_ix, u))
-                    {
-                        s = Stage::Unit;
-                        if q.site.allows(desk.site_ix) {
-                            s = Stage::Site;
-                            if q.language
-                                .as_deref()
-                                .is_none_or(|l| desk.languages.iter().any(|x| x.as_str() == l))
-                            {
-                                s = Stage::Language;
-                                if let Some(t) = self.travel(ctx, desk.site_ix) {
-                                    s = Stage::Reachable;
-                                    let arr = self.arrival(ctx, t);
-                                    let opens = match &arr {
-                                        None => self.open_on_arrival(d, desk, None),
-                                        Some(a) => {
-                                            self.open_on_arrival(d, desk, Some(a))
-                                                || self.next_opening(d, desk, a).is_some()
-                                        }
-                                    };
-                                    if opens {
-                                        s = Stage::Opens;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+            if !self.offers(d, base, q.crule.capability) {
+                continue;
             }
+            let s = match self.static_fail(d, &self.comp.hot(d), q) {
+                Some(Fail::Authority) => Stage::Capability,
+                Some(Fail::Unit) => Stage::Authority,
+                Some(Fail::Site) => Stage::Unit,
+                Some(Fail::Language) => Stage::Site,
+                None => Stage::Language,
+            };
             stage = stage.max(s);
+            if stage == Stage::Language {
+                break;
+            }
         }
         stage
     }
@@ -729,15 +846,15 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn opening_open(&self, ctx: &Ctx<'_>, travel: u32) -> Opening {
-        match self.arrival(ctx, travel) {
+    fn opening_open(arrival: Option<Arrival>) -> Opening {
+        match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::Open { arrival: a.local },
         }
     }
 
-    fn opening_later(&self, ctx: &Ctx<'_>, travel: u32, later: &Later<'_>) -> Opening {
-        match self.arrival(ctx, travel) {
+    fn opening_later(arrival: Option<Arrival>, later: &Later<'_>) -> Opening {
+        match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::OpensLater {
                 arrival: a.local,
@@ -752,7 +869,7 @@ impl<'a> Engine<'a> {
     fn duty_desk(&self, ctx: &Ctx<'_>, owner: Option<UnitIx>) -> Option<(DeskIx, u32, Opening)> {
         let mut unit = owner;
         let mut seen: SmallVec<[DeskIx; 8]> = SmallVec::new();
-        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>)> = None;
+        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>, Arrival)> = None;
         let mut steps = 0;
         while let Some(u) = unit {
             steps += 1;
@@ -770,25 +887,25 @@ impl<'a> Engine<'a> {
                 continue;
             }
             seen.push(d);
-            let Some(desk) = self.desk(d) else { continue };
-            let Some(travel) = self.travel(ctx, desk.site_ix) else {
+            let h = self.comp.hot(d);
+            let Some(travel) = self.travel(ctx, h.site) else {
                 continue;
             };
             let arr = self.arrival(ctx, travel);
-            if self.open_on_arrival(d, desk, arr.as_ref()) {
-                return Some((d, travel, self.opening_open(ctx, travel)));
+            if self.open_on_arrival(d, &h, arr.as_ref()) {
+                return Some((d, travel, Self::opening_open(arr)));
             }
             if let Some(a) = &arr {
-                if let Some(later) = self.next_opening(d, desk, a) {
-                    let serve = plus_minutes(later.opens, self.status.wait(d, desk.wait_minutes));
+                if let Some(later) = self.next_opening(d, &h, a) {
+                    let serve = plus_minutes(later.opens, self.status.wait(d, h.wait));
                     if soonest.as_ref().is_none_or(|s| serve < s.0) {
-                        soonest = Some((serve, d, travel, later));
+                        soonest = Some((serve, d, travel, later, *a));
                     }
                 }
             }
         }
-        soonest.map(|(_, d, travel, later)| {
-            let opening = self.opening_later(ctx, travel, &later);
+        soonest.map(|(_, d, travel, later, a)| {
+            let opening = Self::opening_later(Some(a), &later);
             (d, travel, opening)
         })
     }
@@ -816,6 +933,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Resolve through the indexes; the explanation names the deciding rule only.
+    #[inline]
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
         let req = ctx.req;
         let lists = self.comp.rule_index.lists(req);
@@ -850,16 +968,17 @@ impl<'a> Engine<'a> {
     }
 
     /// Pick the desk for a decided rule, or escalate.
+    #[inline]
     fn route(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
         if let Some(p) = self.pick_open(ctx, q) {
-            let opening = self.opening_open(ctx, p.travel);
+            let opening = Self::opening_open(p.arrival);
             if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
                 return Outcome::Routed(a);
             }
         }
         if ctx.at.is_some() {
             if let Some((p, later)) = self.pick_soonest(ctx, q) {
-                let opening = self.opening_later(ctx, p.travel, &later);
+                let opening = Self::opening_later(p.arrival, &later);
                 if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
                     return Outcome::Routed(a);
                 }
@@ -927,7 +1046,7 @@ impl<'a> Engine<'a> {
         }
         let mut rows: Vec<Row<'a>> = Vec::new();
         for (d, base) in self.offering(q) {
-            let Some(desk) = self.desk(d) else { continue };
+            let h = self.comp.hot(d);
             let mut row = Row {
                 desk: d,
                 cost: None,
@@ -940,16 +1059,16 @@ impl<'a> Engine<'a> {
             };
             if !self.offers(d, base, q.crule.capability) {
                 row.verdict = Some(CandidateVerdict::MissingCapability);
-            } else if let Some(v) = self.static_verdict(desk, q) {
+            } else if let Some(v) = self.static_verdict(d, &h, q) {
                 row.verdict = Some(v);
-            } else if let Some(t) = self.travel(ctx, desk.site_ix) {
-                let wait = self.status.wait(d, desk.wait_minutes);
+            } else if let Some(t) = self.travel(ctx, h.site) {
+                let wait = self.status.wait(d, h.wait);
                 row.travel = t;
                 row.cost = Some(t.saturating_add(wait));
                 row.arrival = self.arrival(ctx, t);
-                row.open = self.open_on_arrival(d, desk, row.arrival.as_ref());
+                row.open = self.open_on_arrival(d, &h, row.arrival.as_ref());
                 if !row.open {
-                    row.later = row.arrival.and_then(|a| self.next_opening(d, desk, &a));
+                    row.later = row.arrival.and_then(|a| self.next_opening(d, &h, &a));
                     row.serve = row.later.as_ref().map(|l| plus_minutes(l.opens, wait));
                 }
             } else {
@@ -957,7 +1076,7 @@ impl<'a> Engine<'a> {
             }
             rows.push(row);
         }
-        let rank = |d: DeskIx| self.comp.rank(d);
+        let rank = |d: DeskIx| self.comp.hot(d).rank;
         let eligible = |r: &Row<'_>| r.verdict.is_none();
         let best_open = rows
             .iter()
@@ -1004,8 +1123,8 @@ impl<'a> Engine<'a> {
         let outcome = match chosen.and_then(|i| rows.get(i)) {
             Some(r) => {
                 let opening = match (&r.later, r.open) {
-                    (Some(l), false) => self.opening_later(ctx, r.travel, l),
-                    _ => self.opening_open(ctx, r.travel),
+                    (Some(l), false) => Self::opening_later(r.arrival, l),
+                    _ => Self::opening_open(r.arrival),
                 };
                 match self.assignment(ctx, r.desk, r.travel, opening, Some(q.rule)) {
                     Some(a) => Outcome::Routed(a),

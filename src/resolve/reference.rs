@@ -156,32 +156,26 @@ fn constraint(v: &Option<ValueRef>, req: &Request) -> Option<String> {
     }
 }
 
-/// A desk's live state after replaying the status updates.
+/// A desk's live state: the org file's values with the status updates that name the desk
+/// replayed in order.
 #[derive(Debug, Clone)]
 struct Live {
     closed: Option<(Option<DateTime<Utc>>, Option<String>)>,
     wait: u32,
-    capabilities: Vec<String>,
 }
 
-fn live_status(org: &Org, status: &[StatusUpdate]) -> Vec<Live> {
-    let mut live: Vec<Live> = org
-        .desks()
-        .iter()
-        .map(|d| Live {
-            closed: None,
-            wait: d.wait_minutes,
-            capabilities: d.capabilities.iter().map(|c| c.to_string()).collect(),
-        })
-        .collect();
-    let find = |id: &str| org.desks().iter().position(|d| d.id == *id);
+fn live(org: &Org, desk: &Desk, status: &[StatusUpdate]) -> Live {
+    let mut l = Live {
+        closed: None,
+        wait: desk.wait_minutes,
+    };
     for u in status {
         match u {
             StatusUpdate::Close {
-                desk,
+                desk: d,
                 until,
                 reason,
-            } => {
+            } if *d == *desk.id => {
                 let until = match until {
                     None => None,
                     Some(t) => match check_range(org.timezone(), *t) {
@@ -189,35 +183,33 @@ fn live_status(org: &Org, status: &[StatusUpdate]) -> Vec<Live> {
                         Err(_) => continue,
                     },
                 };
-                if let Some(i) = find(desk) {
-                    live[i].closed = Some((until, reason.clone()));
-                }
+                l.closed = Some((until, reason.clone()));
             }
-            StatusUpdate::Reopen { desk } => {
-                if let Some(i) = find(desk) {
-                    live[i].closed = None;
-                }
-            }
-            StatusUpdate::AddCapability { desk, capability } => {
-                if let Some(i) = find(desk) {
-                    if !capability.trim().is_empty() && !live[i].capabilities.contains(capability) {
-                        live[i].capabilities.push(capability.clone());
-                    }
-                }
-            }
-            StatusUpdate::RemoveCapability { desk, capability } => {
-                if let Some(i) = find(desk) {
-                    live[i].capabilities.retain(|c| c != capability);
-                }
-            }
-            StatusUpdate::SetWait { desk, minutes } => {
-                if let Some(i) = find(desk) {
-                    live[i].wait = *minutes;
-                }
-            }
+            StatusUpdate::Reopen { desk: d } if *d == *desk.id => l.closed = None,
+            StatusUpdate::SetWait { desk: d, minutes } if *d == *desk.id => l.wait = *minutes,
+            _ => {}
         }
     }
-    live
+    l
+}
+
+/// Does the desk offer `capability`, after the status updates?
+fn offers(desk: &Desk, capability: &str, status: &[StatusUpdate]) -> bool {
+    let mut has = desk.capabilities.iter().any(|c| c.as_str() == capability);
+    for u in status {
+        match u {
+            StatusUpdate::AddCapability {
+                desk: d,
+                capability: c,
+            } if *d == *desk.id && c == capability => has = true,
+            StatusUpdate::RemoveCapability {
+                desk: d,
+                capability: c,
+            } if *d == *desk.id && c == capability => has = false,
+            _ => {}
+        }
+    }
+    has
 }
 
 /// Is the desk closed by status at `t`? (Without a time, only an open-ended closure.)
@@ -310,10 +302,9 @@ pub fn resolve(
     status: &[StatusUpdate],
     req: &Request,
 ) -> Result<Resolution, RequestError> {
-    validate::check(org, rules, req)?;
+    validate::check(&validate::Plain(org, rules), org, rules, req)?;
     let tz = org.timezone();
     let at: Option<DateTime<Utc>> = req.at.map(|t| super::time::instant(tz, t));
-    let live = live_status(org, status);
 
     // 1. The deciding rule.
     let mut unknown: Vec<&Rule> = Vec::new();
@@ -391,10 +382,9 @@ pub fn resolve(
 
     // 3. Every desk, every filter; `stage` records how far the best desk got.
     let mut stage = Stage::NoCapability;
-    let mut eligible: Vec<(usize, u32, u32)> = Vec::new(); // (desk, travel, cost)
+    let mut eligible: Vec<(usize, Live, u32, u32)> = Vec::new(); // (desk, live, travel, cost)
     for (i, desk) in org.desks().iter().enumerate() {
-        let l = &live[i];
-        if !l.capabilities.iter().any(|c| c == rule.capability.as_str()) {
+        if !offers(desk, &rule.capability, status) {
             continue;
         }
         stage = stage.max(Stage::Capability);
@@ -424,25 +414,28 @@ pub fn resolve(
             continue;
         };
         stage = stage.max(Stage::Reachable);
+        let l = live(org, desk, status);
         let can_open = match arrive(travel) {
-            None => !status_closed(l, None),
-            Some(t) => open_at(desk, l, Some(t), tz) || opens_after(desk, l, t, tz).is_some(),
+            None => !status_closed(&l, None),
+            Some(t) => open_at(desk, &l, Some(t), tz) || opens_after(desk, &l, t, tz).is_some(),
         };
         if !can_open {
             continue;
         }
         stage = stage.max(Stage::Opens);
-        eligible.push((i, travel, travel.saturating_add(l.wait)));
+        let cost = travel.saturating_add(l.wait);
+        eligible.push((i, l, travel, cost));
     }
 
     // 4. The best open desk; else the one that serves soonest.
     let open = eligible
         .iter()
-        .filter(|(i, travel, _)| open_at(&org.desks()[*i], &live[*i], arrive(*travel), tz))
+        .filter(|(i, l, travel, _)| open_at(&org.desks()[*i], l, arrive(*travel), tz))
         .min_by(|a, b| {
-            (a.2, org.desks()[a.0].id.as_str()).cmp(&(b.2, org.desks()[b.0].id.as_str()))
+            (a.3, org.desks()[a.0].id.as_str()).cmp(&(b.3, org.desks()[b.0].id.as_str()))
         });
-    if let Some(&(i, travel, _)) = open {
+    if let Some((i, l, travel, _)) = open {
+        let (i, travel) = (*i, *travel);
         let opening = match arrive(travel) {
             None => Opening::Unknown,
             Some(t) => Opening::Open {
@@ -452,7 +445,7 @@ pub fn resolve(
         let a = assignment(
             org,
             &org.desks()[i],
-            &live[i],
+            l,
             travel,
             req.site.is_some(),
             opening,
@@ -465,14 +458,14 @@ pub fn resolve(
     }
     if let Some(t0) = at {
         let mut soonest: Option<Soonest> = None;
-        for &(i, travel, cost) in &eligible {
+        for (i, l, travel, cost) in &eligible {
+            let (i, travel, cost) = (*i, *travel, *cost);
             let desk = &org.desks()[i];
             let arrival = plus_minutes(t0, travel);
-            let Some((opens, opens_local, reason)) = opens_after(desk, &live[i], arrival, tz)
-            else {
+            let Some((opens, opens_local, reason)) = opens_after(desk, l, arrival, tz) else {
                 continue;
             };
-            let serve = plus_minutes(opens, live[i].wait);
+            let serve = plus_minutes(opens, l.wait);
             let better = soonest.as_ref().is_none_or(|s| {
                 (serve, cost, desk.id.as_str()) < (s.serve, s.cost, org.desks()[s.desk].id.as_str())
             });
@@ -496,7 +489,7 @@ pub fn resolve(
             let a = assignment(
                 org,
                 &org.desks()[s.desk],
-                &live[s.desk],
+                &live(org, &org.desks()[s.desk], status),
                 s.travel,
                 req.site.is_some(),
                 opening,
@@ -533,34 +526,27 @@ pub fn resolve(
     let mut soonest: Option<Soonest> = None;
     for &i in &duty {
         let desk = &org.desks()[i];
+        let l = live(org, desk, status);
         let Some(travel) = travel_to(desk) else {
             continue;
         };
         let arrival = arrive(travel);
-        if open_at(desk, &live[i], arrival, tz) {
+        if open_at(desk, &l, arrival, tz) {
             let opening = match arrival {
                 None => Opening::Unknown,
                 Some(t) => Opening::Open {
                     arrival: to_local(tz, t),
                 },
             };
-            let to = assignment(
-                org,
-                desk,
-                &live[i],
-                travel,
-                req.site.is_some(),
-                opening,
-                rule,
-            );
+            let to = assignment(org, desk, &l, travel, req.site.is_some(), opening, rule);
             return Ok(Resolution {
                 outcome: Outcome::Escalated { to, gap },
                 explanation,
             });
         }
         if let Some(t) = arrival {
-            if let Some((opens, opens_local, reason)) = opens_after(desk, &live[i], t, tz) {
-                let serve = plus_minutes(opens, live[i].wait);
+            if let Some((opens, opens_local, reason)) = opens_after(desk, &l, t, tz) {
+                let serve = plus_minutes(opens, l.wait);
                 if soonest.as_ref().is_none_or(|s| serve < s.serve) {
                     soonest = Some(Soonest {
                         serve,
@@ -584,7 +570,7 @@ pub fn resolve(
             let to = assignment(
                 org,
                 &org.desks()[s.desk],
-                &live[s.desk],
+                &live(org, &org.desks()[s.desk], status),
                 s.travel,
                 req.site.is_some(),
                 opening,

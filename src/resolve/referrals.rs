@@ -28,11 +28,8 @@ pub(crate) fn follow(
         .map_or_else(|| Id::from(need), |q| q.rule.capability.clone());
     let need_sym = org.symbol_ix.get(need).copied();
     let can_solve = |d: DeskIx| -> bool {
-        let Some(desk) = org.desks.get(d as usize) else {
-            return false;
-        };
         match &query {
-            Some(q) => e.status.offers(org, d, &q.rule.capability) && e.static_ok(desk, q),
+            Some(q) => e.status.offers(org, d, &q.rule.capability) && e.static_ok(d, q),
             None => e.status.offers(org, d, need),
         }
     };
@@ -67,10 +64,11 @@ pub(crate) fn follow(
         });
         // Served: the desk is (or becomes) open, so the customer queues there.
         let mut wait = 0u32;
-        let served = if e.open_on_arrival(cur, desk, arrival.as_ref()) {
+        let hot = e.comp.hot(cur);
+        let served = if e.open_on_arrival(cur, &hot, arrival.as_ref()) {
             true
         } else {
-            match arrival.as_ref().and_then(|a| e.next_opening(cur, desk, a)) {
+            match arrival.as_ref().and_then(|a| e.next_opening(cur, &hot, a)) {
                 Some(later) => {
                     if let Some(t) = now {
                         wait = minutes_between(t, later.opens);

@@ -219,6 +219,12 @@ impl RuleSet {
             });
         }
 
+        // Every capability some desk offers, gathered once (not one scan of the desks per rule).
+        let offered: std::collections::HashSet<&str> = org
+            .desks
+            .iter()
+            .flat_map(|d| d.capabilities.iter().map(|c| c.as_str()))
+            .collect();
         let mut rules: Vec<Rule> = Vec::new();
         let mut rule_ids: HashMap<Id, usize> = HashMap::new();
         for (i, r) in spec.rules.iter().enumerate() {
@@ -262,11 +268,7 @@ impl RuleSet {
                     )
                     .with_id(id.clone()),
                 );
-            } else if !org
-                .desks
-                .iter()
-                .any(|d| d.capabilities.iter().any(|c| c == t.capability.as_str()))
-            {
+            } else if !offered.contains(t.capability.as_str()) {
                 problems.push(
                     Problem::warning(
                         ProblemKind::UnservedCapability,

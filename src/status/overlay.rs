@@ -3,7 +3,6 @@
 //! atomic pointer and swaps in a new one per batch of updates.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::{DateTime, Utc};
 
@@ -12,34 +11,7 @@ use crate::model::{DeskIx, Id, Org, SymIx};
 use crate::resolve::RequestTime;
 use crate::resolve::time::check_range;
 
-/// A fast hasher for small integer keys (desk indices). Keys come from validated updates,
-/// not from untrusted input directly.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct IxHasher(u64);
-
-const K: u64 = 0x517c_c1b7_2722_0a95;
-
-impl Hasher for IxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(n)).wrapping_mul(K);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(K);
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
-type IxBuild = BuildHasherDefault<IxHasher>;
+type IxBuild = crate::compile::hash::FastBuild;
 
 /// A desk closed by a status update.
 #[derive(Debug, Clone, PartialEq)]
