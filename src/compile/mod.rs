@@ -15,13 +15,15 @@
 //! Nothing here caches answers.
 
 pub(crate) mod cond;
-pub(crate) mod hash;
 pub(crate) mod rule_index;
 
 use std::collections::HashMap;
 
 use cond::{Cond, FactRef};
-use hash::FastBuild;
+/// The indexes' hasher: FxHash (rustc-hash). The tables are built from trusted files; a
+/// request's value is only looked up, so colliding request values cost one probe
+/// sequence, not a degraded table.
+pub(crate) type FastBuild = rustc_hash::FxBuildHasher;
 use rule_index::RuleIndex;
 
 use crate::hours::Hours;

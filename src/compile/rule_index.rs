@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use smallvec::SmallVec;
 
+use super::FastBuild;
 use super::cond::{Cond, FactRef, FactVal, Lit};
-use super::hash::FastBuild;
 use crate::resolve::Request;
 
 /// A hashable literal.
