@@ -171,7 +171,7 @@ impl Hours {
     /// use rightdesk::Hours;
     /// let start = "2026-01-01".parse()?;
     /// let h = Hours::parse_with_horizon("Mo-Fr 08:00-12:00; PH off", Some("US"), start, 365)?;
-    /// assert!(!h.is_open("2026-12-25T09:00".parse()?)); // Christmas, a Friday
+    /// assert!(!h.is_open("2026-12-25T09:00:00".parse()?)); // Christmas, a Friday
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse_with_horizon(
