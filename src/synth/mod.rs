@@ -45,8 +45,8 @@
 //! let org_spec = synth::org(&OrgShape::new(500).seed(7));
 //! let rules_spec = synth::rules(&org_spec, &RuleShape::new(50).seed(7));
 //! let requests = synth::requests(&org_spec, &rules_spec, &RequestShape::new(20).seed(7));
-//! let org = Org::from_spec(org_spec)?;
-//! let rules = RuleSet::from_spec(rules_spec, &org)?;
+//! let org = Org::from_spec(org_spec).map_err(|p| p.to_string())?;
+//! let rules = RuleSet::from_spec(rules_spec, &org).map_err(|p| p.to_string())?;
 //! assert_eq!(org.desks().len(), 500);
 //! assert_eq!(rules.rules().len(), 50);
 //! assert_eq!(requests.len(), 20);
