@@ -9,6 +9,7 @@
 )]
 
 pub mod analyze;
+mod compile;
 pub mod explain;
 pub mod hours;
 pub mod load;

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Id;
 
+mod display;
+pub(crate) mod why;
+
 /// Why a request was resolved the way it was.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {

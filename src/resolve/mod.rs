@@ -1,9 +1,14 @@
 //! Resolution: from a request to the one desk able to solve it.
 
+pub(crate) mod engine;
 mod outcome;
+pub mod reference;
+mod referrals;
 mod request;
 mod router;
+pub(crate) mod time;
 mod trace;
+mod validate;
 
 pub use outcome::{Assignment, Gap, Opening, Outcome, Question, Resolution};
 pub use request::{Request, RequestError, RequestTime};

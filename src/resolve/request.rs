@@ -15,7 +15,7 @@ use crate::rules::Value;
 /// let req = Request::new("accident_report.copy")
 ///     .fact("requester", "public")
 ///     .site("hq")
-///     .at_local("2026-11-30T09:15".parse()?);
+///     .at_local("2026-11-30T09:15:00".parse()?);
 /// assert_eq!(req.need, "accident_report.copy");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -162,26 +162,47 @@ impl<'de> Deserialize<'de> for RequestTime {
 #[non_exhaustive]
 pub enum RequestError {
     /// The request names a site the organization does not have.
-    #[error("unknown site `{0}`")]
-    UnknownSite(String),
+    #[error("unknown site `{id}`{}", did_you_mean(hint))]
+    UnknownSite {
+        /// The site id given.
+        id: String,
+        /// The closest site id, if one is close.
+        hint: Option<String>,
+    },
     /// The request names a unit the organization does not have.
-    #[error("unknown unit `{0}`")]
-    UnknownUnit(String),
+    #[error("unknown unit `{id}`{}", did_you_mean(hint))]
+    UnknownUnit {
+        /// The unit id given.
+        id: String,
+        /// The closest unit id, if one is close.
+        hint: Option<String>,
+    },
     /// The request names a desk the organization does not have.
-    #[error("unknown desk `{0}`")]
-    UnknownDesk(String),
+    #[error("unknown desk `{id}`{}", did_you_mean(hint))]
+    UnknownDesk {
+        /// The desk id given.
+        id: String,
+        /// The closest desk id, if one is close.
+        hint: Option<String>,
+    },
     /// The request carries a fact the rules do not declare.
-    #[error("unknown fact `{name}`{}", hint.as_ref().map(|h| format!(" (did you mean `{h}`?)")).unwrap_or_default())]
+    #[error("unknown fact `{name}`{}", did_you_mean(hint))]
     UnknownFact {
         /// The fact name given.
         name: String,
         /// The closest declared fact, if any.
         hint: Option<String>,
     },
-    /// A fact value of the wrong type, out of range or not allowed.
+    /// A fact value of the wrong type, out of range or not allowed; or a time out of range.
     #[error("{0}")]
     BadValue(String),
     /// The need is empty.
     #[error("the request has no need")]
     EmptyNeed,
+}
+
+fn did_you_mean(hint: &Option<String>) -> String {
+    hint.as_ref()
+        .map(|h| format!(" (did you mean `{h}`?)"))
+        .unwrap_or_default()
 }

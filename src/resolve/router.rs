@@ -1,30 +1,100 @@
-//! The router. (Skeleton: the engine is being written.)
+//! The router: compiled once, then resolves requests through `&self` from any thread.
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
-use super::{Gap, Outcome, Request, RequestError, RequestTime, Resolution, Trace};
-use crate::explain::Explanation;
-use crate::model::{Id, Org};
+use super::engine::{Ctx, Engine};
+use super::time::check_range;
+use super::validate::{self, desk_hint};
+use super::{Request, RequestError, RequestTime, Resolution, Trace};
+use crate::compile::Compiled;
+use crate::model::Org;
 use crate::rules::RuleSet;
-use crate::status::{StatusError, StatusUpdate};
+use crate::status::{Overlay, StatusError, StatusUpdate};
 
-/// Routes requests to desks. Built once from an [`Org`] and a [`RuleSet`]; `Send + Sync`;
-/// live status updates apply atomically without rebuilding.
+/// Routes requests to desks.
+///
+/// Built once from an [`Org`] and a [`RuleSet`] (the rules are compiled into indexes then);
+/// `Send + Sync`, so one router can serve every thread. Live status updates
+/// ([`Router::update_status`]) are applied as a whole batch by swapping one pointer:
+/// readers see the status before or after a batch, never half of it, and never wait.
+///
+/// # Semantics
+/// 1. Rules are evaluated by descending priority, then file order, in three-valued logic
+///    (a test of a fact the request lacks is *unknown*; `exists` never is). The first true
+///    rule decides; if an unknown rule comes before it (or, with no true rule, any rule is
+///    unknown) the outcome is [`Outcome::NeedsInfo`](crate::Outcome::NeedsInfo) with the
+///    questions whose answers decide — never a guess. A true rule whose desk constraint
+///    refers to a declared fact the request lacks also asks for it.
+/// 2. Candidates: desks offering the rule's capability (after status updates), with at
+///    least its authority, in its unit subtree and site, speaking the language it demands
+///    (a constraint on a request value the request does not give, like `{fact: language}`
+///    without a language, is not applied). A desk must list a language to speak it.
+/// 3. The customer travels from the request's site (same site: 0 minutes; a pair without a
+///    known route: unreachable; no site: 0 for all). Among candidates open on arrival
+///    (request time + travel, hours checked in the organization's civil time) the least
+///    travel + wait wins, then the smallest desk id. If none is open, the one that can serve
+///    soonest (opening + wait), then least cost, then id, with when it opens. Without a
+///    request time hours are ignored. A desk that will not open within a year, or is closed
+///    by a status update without an end, is not a candidate.
+/// 4. No candidate: escalated to the nearest open duty desk up the chain of command from
+///    the rule's owner unit (else the one that serves soonest); no owner or no duty desk:
+///    [`Outcome::NoDesk`](crate::Outcome::NoDesk) naming the gap.
+///
+/// # Example
+/// ```
+/// use rightdesk::load::{org_from_str, rules_from_str};
+/// use rightdesk::{Format, Request, Router};
+/// let org = org_from_str(r#"
+/// sites: [{id: hq, address: "1 Main St"}]
+/// units: [{id: records}]
+/// desks:
+///   - {id: records-counter, unit: records, site: hq, capabilities: [report.copy],
+///      requires: [photo_id], hours: "Mo-Fr 08:00-16:00"}
+/// "#, Format::Yaml, None)?;
+/// let rules = rules_from_str(r#"
+/// rules:
+///   - id: copies
+///     when: {fact: need, eq: report.copy}
+///     then: {capability: report.copy}
+/// "#, Format::Yaml, None, &org)?;
+/// let router = Router::new(org, rules);
+/// let res = router.resolve(&Request::new("report.copy").site("hq")
+///     .at_local("2026-11-30T09:15:00".parse()?))?;
+/// assert_eq!(res.outcome.desk().map(|d| d.as_str()), Some("records-counter"));
+/// println!("{res}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Router {
     org: Org,
     rules: RuleSet,
-    status: ArcSwap<Vec<StatusUpdate>>,
+    compiled: Compiled,
+    status: ArcSwap<Overlay>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("desks", &self.org.desks.len())
+            .field("rules", &self.rules.rules.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Router {
-    /// Build a router.
+    /// Build a router: compile the rules and the organization into indexes.
+    ///
+    /// # Complexity
+    /// O(R·c + D·k·log(D·k) + T·log T) for R rules of condition size c, D desks with k
+    /// capabilities each and T travel pairs.
     pub fn new(org: Org, rules: RuleSet) -> Router {
+        let compiled = Compiled::build(&org, &rules);
         Router {
             org,
             rules,
-            status: ArcSwap::from_pointee(Vec::new()),
+            compiled,
+            status: ArcSwap::from_pointee(Overlay::default()),
         }
     }
 
@@ -38,61 +108,165 @@ impl Router {
         &self.rules
     }
 
-    /// Resolve a request.
+    /// Resolve a request to the one desk that can solve it. The explanation names the
+    /// deciding rule; [`Router::explain`] also gives every verdict.
     ///
     /// # Errors
-    /// [`RequestError`] when the request names unknown sites, units or facts.
+    /// [`RequestError`] when the request has no need, names an unknown site or unit, carries
+    /// an undeclared fact or a value its fact does not allow, or a time outside the years
+    /// 1900–9998.
+    ///
+    /// # Complexity
+    /// Typically O(r + g + k): r rules filed under the request's values (plus rules without
+    /// an equality test), g site groups visited (nearest first, stopping once travel alone
+    /// exceeds the best cost), k desks looked at per group (cheapest first). No allocation
+    /// besides the answer itself.
     pub fn resolve(&self, req: &Request) -> Result<Resolution, RequestError> {
-        Ok(Resolution {
-            outcome: Outcome::NoDesk {
-                gap: Gap {
-                    need: Id::from(&req.need),
-                    rule: None,
-                    capability: None,
-                    authority: None,
-                    unit: None,
-                    site: None,
-                    language: None,
-                    owner: None,
-                    summary: String::from("not implemented"),
-                },
-            },
-            explanation: Explanation::default(),
-        })
+        let checked = validate::check(&self.org, &self.rules, req)?;
+        let status = self.status.load();
+        Ok(self.engine(&status).resolve(&Ctx::new(req, checked)))
     }
 
-    /// Resolve with a full explanation.
+    /// Resolve with a full explanation: every rule evaluated, with its verdict and why, and
+    /// every desk offering (or, by a status update, no longer offering) the capability, with
+    /// why it was or was not chosen. The outcome is the same as [`Router::resolve`]'s.
     ///
     /// # Errors
     /// As [`Router::resolve`].
+    ///
+    /// # Complexity
+    /// O(R + C): every rule and every desk with the capability.
     pub fn explain(&self, req: &Request) -> Result<Resolution, RequestError> {
-        self.resolve(req)
+        let checked = validate::check(&self.org, &self.rules, req)?;
+        let status = self.status.load();
+        Ok(self.engine(&status).explain(&Ctx::new(req, checked)))
     }
 
-    /// Apply status updates atomically.
+    fn engine<'a>(&'a self, status: &'a Overlay) -> Engine<'a> {
+        Engine {
+            org: &self.org,
+            rules: &self.rules,
+            comp: &self.compiled,
+            status,
+        }
+    }
+
+    /// Apply a batch of status updates, in order, atomically: every update is checked first
+    /// and none is applied if one is wrong. Readers see the whole batch or none of it.
     ///
     /// # Errors
-    /// [`StatusError`]; nothing is applied then.
+    /// [`StatusError`] naming the first bad update (unknown desk, empty capability, time out
+    /// of range); nothing is applied then.
+    ///
+    /// # Example
+    /// ```
+    /// # use rightdesk::load::{org_from_str, rules_from_str};
+    /// # use rightdesk::{Format, Router, StatusUpdate};
+    /// # let org = org_from_str("sites: [{id: s}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: s}]",
+    /// #     Format::Yaml, None)?;
+    /// # let rules = rules_from_str("rules: []", Format::Yaml, None, &org)?;
+    /// let router = Router::new(org, rules);
+    /// router.update_status([StatusUpdate::Close {
+    ///     desk: "d".into(), until: None, reason: Some("out sick".into()) }])?;
+    /// assert_eq!(router.status_updates().len(), 1);
+    /// router.clear_status();
+    /// assert!(router.status_updates().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn update_status(
         &self,
         updates: impl IntoIterator<Item = StatusUpdate>,
     ) -> Result<(), StatusError> {
-        let mut v: Vec<StatusUpdate> = (**self.status.load()).clone();
-        v.extend(updates);
-        self.status.store(Arc::new(v));
+        let checked = Overlay::check(&self.org, updates)?;
+        if checked.is_empty() {
+            return Ok(());
+        }
+        self.status.rcu(|current| {
+            let mut next = Overlay::clone(current);
+            next.apply(&self.org, &checked);
+            next
+        });
         Ok(())
     }
 
-    /// Follow today's referrals.
+    /// Replace the whole live status with the result of these updates applied to the
+    /// organization as loaded (e.g. to restore what [`Router::status_updates`] returned).
     ///
     /// # Errors
-    /// [`RequestError::UnknownDesk`].
+    /// As [`Router::update_status`]; the status is unchanged then.
+    pub fn replace_status(
+        &self,
+        updates: impl IntoIterator<Item = StatusUpdate>,
+    ) -> Result<(), StatusError> {
+        let checked = Overlay::check(&self.org, updates)?;
+        let mut next = Overlay::default();
+        next.apply(&self.org, &checked);
+        self.status.store(Arc::new(next));
+        Ok(())
+    }
+
+    /// Drop every status update: back to the organization as loaded.
+    pub fn clear_status(&self) {
+        self.status.store(Arc::new(Overlay::default()));
+    }
+
+    /// The live status as the shortest list of updates that recreates it from the
+    /// organization as loaded (closures, waits, capability changes; ordered by desk).
+    pub fn status_updates(&self) -> Vec<StatusUpdate> {
+        self.status.load().updates(&self.org)
+    }
+
+    /// Follow today's referrals (`refers`) from an entry desk for a need: the runaround a
+    /// customer gets now. Each stop counts travel from the previous one and the wait there
+    /// (queue, plus waiting for a closed desk to open when a time is given; a desk closed
+    /// by a status update without an end just refers onwards). It ends at the first desk
+    /// that can solve the need (has the capability the rules map the need to, with their
+    /// authority and scope; the need itself when no rule decides without more facts), in a
+    /// cycle, or at a dead end.
+    ///
+    /// # Errors
+    /// [`RequestError::UnknownDesk`] for an unknown entry desk, [`RequestError::EmptyNeed`],
+    /// [`RequestError::BadValue`] for a time out of range.
+    ///
+    /// # Complexity
+    /// O(s) for s stops (at most the number of desks).
     pub fn trace_referrals(
         &self,
         entry: &str,
         need: &str,
-        _at: Option<RequestTime>,
+        at: Option<RequestTime>,
     ) -> Result<Trace, RequestError> {
-        Err(RequestError::UnknownDesk(format!("{entry} {need}")))
+        if need.trim().is_empty() {
+            return Err(RequestError::EmptyNeed);
+        }
+        let Some(&d) = self.org.desk_ix.get(entry) else {
+            return Err(RequestError::UnknownDesk {
+                id: entry.to_owned(),
+                hint: desk_hint(&self.org, entry),
+            });
+        };
+        let at = match at {
+            None => None,
+            Some(t) => Some(check_range(self.org.timezone, t).map_err(RequestError::BadValue)?),
+        };
+        let status = self.status.load();
+        Ok(super::referrals::follow(&self.engine(&status), d, need, at))
+    }
+
+    /// Approximate heap bytes held by the router's own indexes (not counting the
+    /// organization and rules themselves).
+    pub fn index_bytes(&self) -> usize {
+        self.compiled.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn router_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Router>();
     }
 }

@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod overlay;
+
+pub(crate) use overlay::Overlay;
+
 use crate::resolve::RequestTime;
 
 /// One change to the live status of a desk.
@@ -75,5 +79,13 @@ pub enum StatusError {
     EmptyCapability {
         /// Position of the update in the batch.
         index: usize,
+    },
+    /// A `close ... until` time out of the supported range.
+    #[error("status update {index}: {message}")]
+    BadTime {
+        /// Position of the update in the batch.
+        index: usize,
+        /// What is wrong.
+        message: String,
     },
 }

@@ -1,0 +1,372 @@
+//! Conditions compiled for evaluation: reserved request fields resolved to an enum, values
+//! stored in a form that compares without allocating.
+//!
+//! Evaluation is three-valued (Kleene): a test on a fact the request lacks is unknown,
+//! `exists` is never unknown, `not` of unknown is unknown, `all` is false if any part is
+//! false (else unknown if any part is unknown), `any` is true if any part is true (else
+//! unknown if any part is unknown).
+
+use crate::model::Id;
+use crate::resolve::Request;
+use crate::rules::{Condition, Op, Value};
+
+/// A truth value of three-valued logic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tri {
+    False,
+    Unknown,
+    True,
+}
+
+impl Tri {
+    pub(crate) fn not(self) -> Tri {
+        match self {
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
+            Tri::True => Tri::False,
+        }
+    }
+
+    pub(crate) fn from_bool(b: bool) -> Tri {
+        if b { Tri::True } else { Tri::False }
+    }
+}
+
+/// Where a fact's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum FactRef {
+    /// `need`: the request's need (always present).
+    Need,
+    /// `language`: the request's language.
+    Language,
+    /// `site`: the request's site.
+    Site,
+    /// `unit`: the request's unit.
+    Unit,
+    /// A declared fact, by name.
+    Declared(Id),
+}
+
+impl FactRef {
+    pub(crate) fn new(name: &str) -> FactRef {
+        match name {
+            "need" => FactRef::Need,
+            "language" => FactRef::Language,
+            "site" => FactRef::Site,
+            "unit" => FactRef::Unit,
+            other => FactRef::Declared(Id::from(other)),
+        }
+    }
+
+    /// The fact's name as written in files.
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            FactRef::Need => "need",
+            FactRef::Language => "language",
+            FactRef::Site => "site",
+            FactRef::Unit => "unit",
+            FactRef::Declared(id) => id.as_str(),
+        }
+    }
+
+    /// The request's value of this fact, borrowed.
+    #[inline]
+    pub(crate) fn get<'r>(&self, req: &'r Request) -> Option<FactVal<'r>> {
+        match self {
+            FactRef::Need => Some(FactVal::Text(&req.need)),
+            FactRef::Language => req.language.as_deref().map(FactVal::Text),
+            FactRef::Site => req.site.as_deref().map(FactVal::Text),
+            FactRef::Unit => req.unit.as_deref().map(FactVal::Text),
+            FactRef::Declared(id) => req.facts.get(id.as_str()).map(FactVal::of),
+        }
+    }
+}
+
+/// A borrowed fact value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum FactVal<'a> {
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+}
+
+impl<'a> FactVal<'a> {
+    pub(crate) fn of(v: &'a Value) -> FactVal<'a> {
+        match v {
+            Value::Text(s) => FactVal::Text(s),
+            Value::Number(n) => FactVal::Number(*n),
+            Value::Bool(b) => FactVal::Bool(*b),
+        }
+    }
+}
+
+/// An owned literal in a compiled condition.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Lit {
+    Text(Box<str>),
+    Number(f64),
+    Bool(bool),
+}
+
+impl Lit {
+    fn of(v: &Value) -> Lit {
+        match v {
+            Value::Text(s) => Lit::Text(s.as_str().into()),
+            Value::Number(n) => Lit::Number(*n),
+            Value::Bool(b) => Lit::Bool(*b),
+        }
+    }
+
+    #[inline]
+    fn eq(&self, v: FactVal<'_>) -> bool {
+        match (self, v) {
+            (Lit::Text(a), FactVal::Text(b)) => **a == *b,
+            (Lit::Number(a), FactVal::Number(b)) => *a == b,
+            (Lit::Bool(a), FactVal::Bool(b)) => *a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A compiled test.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Test {
+    Eq(Lit),
+    Ne(Lit),
+    In(Box<[Lit]>),
+    NotIn(Box<[Lit]>),
+    Lt(f64),
+    Lte(f64),
+    Gt(f64),
+    Gte(f64),
+    Exists(bool),
+    Prefix(Box<str>),
+}
+
+impl Test {
+    fn of(op: &Op) -> Test {
+        match op {
+            Op::Eq(v) => Test::Eq(Lit::of(v)),
+            Op::Ne(v) => Test::Ne(Lit::of(v)),
+            Op::In(vs) => Test::In(vs.iter().map(Lit::of).collect()),
+            Op::NotIn(vs) => Test::NotIn(vs.iter().map(Lit::of).collect()),
+            Op::Lt(n) => Test::Lt(*n),
+            Op::Lte(n) => Test::Lte(*n),
+            Op::Gt(n) => Test::Gt(*n),
+            Op::Gte(n) => Test::Gte(*n),
+            Op::Exists(b) => Test::Exists(*b),
+            Op::Prefix(p) => Test::Prefix(p.as_str().into()),
+        }
+    }
+
+    /// The test's verdict on a value that is present.
+    #[inline]
+    fn holds(&self, v: FactVal<'_>) -> bool {
+        match self {
+            Test::Eq(l) => l.eq(v),
+            Test::Ne(l) => !l.eq(v),
+            Test::In(ls) => ls.iter().any(|l| l.eq(v)),
+            Test::NotIn(ls) => !ls.iter().any(|l| l.eq(v)),
+            Test::Lt(x) => matches!(v, FactVal::Number(n) if n < *x),
+            Test::Lte(x) => matches!(v, FactVal::Number(n) if n <= *x),
+            Test::Gt(x) => matches!(v, FactVal::Number(n) if n > *x),
+            Test::Gte(x) => matches!(v, FactVal::Number(n) if n >= *x),
+            Test::Exists(b) => *b,
+            Test::Prefix(p) => matches!(v, FactVal::Text(s) if s.starts_with(&**p)),
+        }
+    }
+}
+
+/// A compiled condition.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cond {
+    All(Box<[Cond]>),
+    Any(Box<[Cond]>),
+    Not(Box<Cond>),
+    Test(FactRef, Test),
+}
+
+impl Cond {
+    /// Compile a validated condition.
+    pub(crate) fn compile(c: &Condition) -> Cond {
+        match c {
+            Condition::All(v) => Cond::All(v.iter().map(Cond::compile).collect()),
+            Condition::Any(v) => Cond::Any(v.iter().map(Cond::compile).collect()),
+            Condition::Not(c) => Cond::Not(Box::new(Cond::compile(c))),
+            Condition::Test { fact, op } => Cond::Test(FactRef::new(fact), Test::of(op)),
+        }
+    }
+
+    /// Evaluate against a request.
+    pub(crate) fn eval(&self, req: &Request) -> Tri {
+        match self {
+            Cond::Test(f, t) => match (f.get(req), t) {
+                (v, Test::Exists(b)) => Tri::from_bool(v.is_some() == *b),
+                (None, _) => Tri::Unknown,
+                (Some(v), t) => Tri::from_bool(t.holds(v)),
+            },
+            Cond::All(parts) => {
+                let mut out = Tri::True;
+                for p in parts.iter() {
+                    match p.eval(req) {
+                        Tri::False => return Tri::False,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                out
+            }
+            Cond::Any(parts) => {
+                let mut out = Tri::False;
+                for p in parts.iter() {
+                    match p.eval(req) {
+                        Tri::True => return Tri::True,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                out
+            }
+            Cond::Not(c) => c.eval(req).not(),
+        }
+    }
+
+    /// Evaluate, and push onto `missing` (without duplicates) the facts whose absence makes
+    /// the result unknown, in order of first appearance. Nothing is pushed when the result
+    /// is true or false.
+    pub(crate) fn eval_missing<'c>(&'c self, req: &Request, missing: &mut Vec<&'c FactRef>) -> Tri {
+        let mark = missing.len();
+        let out = match self {
+            Cond::Test(f, t) => match (f.get(req), t) {
+                (v, Test::Exists(b)) => Tri::from_bool(v.is_some() == *b),
+                (None, _) => {
+                    if !missing.contains(&f) {
+                        missing.push(f);
+                    }
+                    Tri::Unknown
+                }
+                (Some(v), t) => Tri::from_bool(t.holds(v)),
+            },
+            Cond::All(parts) => {
+                let mut out = Tri::True;
+                for p in parts.iter() {
+                    match p.eval_missing(req, missing) {
+                        Tri::False => {
+                            out = Tri::False;
+                            break;
+                        }
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                out
+            }
+            Cond::Any(parts) => {
+                let mut out = Tri::False;
+                for p in parts.iter() {
+                    match p.eval_missing(req, missing) {
+                        Tri::True => {
+                            out = Tri::True;
+                            break;
+                        }
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                out
+            }
+            Cond::Not(c) => c.eval_missing(req, missing).not(),
+        };
+        if out != Tri::Unknown {
+            missing.truncate(mark);
+        }
+        out
+    }
+
+    /// The equality tests that must all hold for the condition to be true: the top-level
+    /// conjuncts (through nested `all`) that are `eq` or `in` tests.
+    pub(crate) fn key_candidates(&self) -> Vec<(&FactRef, &[Lit])> {
+        let mut out = Vec::new();
+        fn walk<'c>(c: &'c Cond, out: &mut Vec<(&'c FactRef, &'c [Lit])>) {
+            match c {
+                Cond::All(parts) => parts.iter().for_each(|p| walk(p, out)),
+                Cond::Test(f, Test::Eq(l)) => out.push((f, std::slice::from_ref(l))),
+                Cond::Test(f, Test::In(ls)) if !ls.is_empty() => out.push((f, ls)),
+                _ => {}
+            }
+        }
+        walk(self, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(json: &str) -> Cond {
+        let c: Condition = serde_json::from_str(json).unwrap();
+        Cond::compile(&c)
+    }
+
+    #[test]
+    fn kleene_logic() {
+        let req = Request::new("copy").fact("a", 1i64);
+        assert_eq!(cond(r#"{"fact":"a","eq":1}"#).eval(&req), Tri::True);
+        assert_eq!(cond(r#"{"fact":"b","eq":1}"#).eval(&req), Tri::Unknown);
+        assert_eq!(cond(r#"{"fact":"b","exists":false}"#).eval(&req), Tri::True);
+        assert_eq!(
+            cond(r#"{"not":{"fact":"b","eq":1}}"#).eval(&req),
+            Tri::Unknown
+        );
+        assert_eq!(
+            cond(r#"{"all":[{"fact":"b","eq":1},{"fact":"a","eq":2}]}"#).eval(&req),
+            Tri::False
+        );
+        assert_eq!(
+            cond(r#"{"all":[{"fact":"b","eq":1},{"fact":"a","eq":1}]}"#).eval(&req),
+            Tri::Unknown
+        );
+        assert_eq!(
+            cond(r#"{"any":[{"fact":"b","eq":1},{"fact":"a","eq":1}]}"#).eval(&req),
+            Tri::True
+        );
+        assert_eq!(
+            cond(r#"{"any":[{"fact":"b","eq":1},{"fact":"a","eq":2}]}"#).eval(&req),
+            Tri::Unknown
+        );
+        assert_eq!(cond(r#"{"all":[]}"#).eval(&req), Tri::True);
+        assert_eq!(cond(r#"{"any":[]}"#).eval(&req), Tri::False);
+        assert_eq!(
+            cond(r#"{"fact":"need","prefix":"co"}"#).eval(&req),
+            Tri::True
+        );
+        assert_eq!(cond(r#"{"fact":"a","gte":1}"#).eval(&req), Tri::True);
+        assert_eq!(cond(r#"{"fact":"a","lt":1}"#).eval(&req), Tri::False);
+    }
+
+    #[test]
+    fn missing_facts_only_from_undecided_parts() {
+        let req = Request::new("copy").fact("a", 1i64);
+        let c = cond(
+            r#"{"all":[{"fact":"x","eq":1},{"any":[{"fact":"y","eq":1},{"fact":"a","eq":1}]},{"fact":"z","eq":1},{"fact":"x","eq":2}]}"#,
+        );
+        let mut m = Vec::new();
+        assert_eq!(c.eval_missing(&req, &mut m), Tri::Unknown);
+        let names: Vec<&str> = m.iter().map(|f| f.name()).collect();
+        assert_eq!(names, ["x", "z"]);
+        let c = cond(r#"{"all":[{"fact":"x","eq":1},{"fact":"a","eq":2}]}"#);
+        let mut m = Vec::new();
+        assert_eq!(c.eval_missing(&req, &mut m), Tri::False);
+        assert!(m.is_empty());
+    }
+
+    #[test]
+    fn key_candidates_are_top_level_equalities() {
+        let c = cond(
+            r#"{"all":[{"fact":"need","eq":"x"},{"all":[{"fact":"a","in":[1,2]}]},{"any":[{"fact":"b","eq":1}]},{"not":{"fact":"c","eq":1}}]}"#,
+        );
+        let keys: Vec<&str> = c.key_candidates().iter().map(|(f, _)| f.name()).collect();
+        assert_eq!(keys, ["need", "a"]);
+    }
+}

@@ -1,0 +1,390 @@
+//! Rules + organization compiled into indexes, once, when a [`Router`](crate::Router) is
+//! built. Immutable afterwards (live status is a separate overlay), so `Send + Sync`.
+//!
+//! - Rules: grouped by their most selective equality test ([`rule_index`]).
+//! - Capability → candidate desks, grouped by site, each group sorted by (expected wait,
+//!   desk id); and per capability all its desks sorted by (wait, id).
+//! - Per origin site: the reachable sites sorted by travel minutes, so a search can stop
+//!   once travel alone exceeds the best cost found.
+//! - Unit scope in O(1): Euler-tour intervals of the unit tree.
+//! - Desk ids ranked, so ties compare two integers.
+//!
+//! Nothing here caches answers.
+
+pub(crate) mod cond;
+pub(crate) mod rule_index;
+
+use cond::{Cond, FactRef};
+use rule_index::RuleIndex;
+
+use crate::model::{DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
+use crate::rules::{RuleSet, ValueRef};
+
+/// A desk constraint value: a literal or a request value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ValueSource {
+    Literal(Id),
+    Request(FactRef),
+}
+
+impl ValueSource {
+    fn of(v: &ValueRef) -> ValueSource {
+        match v {
+            ValueRef::Literal(s) => ValueSource::Literal(Id::from(s)),
+            ValueRef::Fact { fact } => ValueSource::Request(FactRef::new(fact)),
+        }
+    }
+}
+
+/// A rule compiled against the organization.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub when: Cond,
+    /// The capability's interned index; `None` when no desk offers it in the org (a status
+    /// update may still add it).
+    pub capability: Option<SymIx>,
+    pub min_authority: u32,
+    pub unit: Option<UnitIx>,
+    pub site: Option<SiteIx>,
+    pub language: Option<ValueSource>,
+    pub desk_site: Option<ValueSource>,
+    pub owner: Option<UnitIx>,
+}
+
+/// A group of desks offering one capability at one site.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Group {
+    pub site: SiteIx,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct CapEntry {
+    /// Sorted by site.
+    groups: Box<[Group]>,
+    /// Range in `CapIndex::by_wait`.
+    all: (u32, u32),
+}
+
+/// Capability → desks.
+#[derive(Debug, Default)]
+pub(crate) struct CapIndex {
+    entries: Vec<CapEntry>,
+    /// Desks grouped by (capability, site), each group sorted by (wait, rank).
+    by_site: Vec<DeskIx>,
+    /// Desks grouped by capability, sorted by (wait, rank).
+    by_wait: Vec<DeskIx>,
+}
+
+impl CapIndex {
+    fn build(org: &Org, rank: &[u32]) -> CapIndex {
+        let mut rows: Vec<(SymIx, SiteIx, u32, u32, DeskIx)> = Vec::new();
+        for (d, desk) in org.desks.iter().enumerate() {
+            for &c in &desk.capability_ixs {
+                rows.push((
+                    c,
+                    desk.site_ix,
+                    desk.wait_minutes,
+                    rank.get(d).copied().unwrap_or(0),
+                    d as DeskIx,
+                ));
+            }
+        }
+        let mut entries = vec![CapEntry::default(); org.symbols.len()];
+        rows.sort_unstable();
+        let by_site: Vec<DeskIx> = rows.iter().map(|r| r.4).collect();
+        let mut i = 0;
+        while i < rows.len() {
+            let cap = rows[i].0;
+            let mut groups = Vec::new();
+            while i < rows.len() && rows[i].0 == cap {
+                let site = rows[i].1;
+                let start = i;
+                while i < rows.len() && rows[i].0 == cap && rows[i].1 == site {
+                    i += 1;
+                }
+                groups.push(Group {
+                    site,
+                    start: start as u32,
+                    end: i as u32,
+                });
+            }
+            if let Some(e) = entries.get_mut(cap as usize) {
+                e.groups = groups.into_boxed_slice();
+            }
+        }
+        rows.sort_unstable_by_key(|r| (r.0, r.2, r.3));
+        let by_wait: Vec<DeskIx> = rows.iter().map(|r| r.4).collect();
+        let mut i = 0;
+        while i < rows.len() {
+            let cap = rows[i].0;
+            let start = i;
+            while i < rows.len() && rows[i].0 == cap {
+                i += 1;
+            }
+            if let Some(e) = entries.get_mut(cap as usize) {
+                e.all = (start as u32, i as u32);
+            }
+        }
+        CapIndex {
+            entries,
+            by_site,
+            by_wait,
+        }
+    }
+
+    /// The site groups of a capability, sorted by site.
+    #[inline]
+    pub(crate) fn groups(&self, cap: SymIx) -> &[Group] {
+        self.entries.get(cap as usize).map_or(&[], |e| &e.groups)
+    }
+
+    /// The desks of a group, sorted by (wait, id).
+    #[inline]
+    pub(crate) fn desks(&self, g: &Group) -> &[DeskIx] {
+        self.by_site
+            .get(g.start as usize..g.end as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The desks offering `cap` at `site`, sorted by (wait, id).
+    #[inline]
+    pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[DeskIx] {
+        let groups = self.groups(cap);
+        match groups.binary_search_by_key(&site, |g| g.site) {
+            Ok(i) => groups.get(i).map_or(&[], |g| self.desks(g)),
+            Err(_) => &[],
+        }
+    }
+
+    /// Every desk offering `cap`, sorted by (wait, id).
+    #[inline]
+    pub(crate) fn all(&self, cap: SymIx) -> &[DeskIx] {
+        match self.entries.get(cap as usize) {
+            Some(e) => self
+                .by_wait
+                .get(e.all.0 as usize..e.all.1 as usize)
+                .unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<CapEntry>()
+            + self
+                .entries
+                .iter()
+                .map(|e| e.groups.len() * std::mem::size_of::<Group>())
+                .sum::<usize>()
+            + (self.by_site.capacity() + self.by_wait.capacity()) * 4
+    }
+}
+
+/// Euler-tour intervals of the unit forest: `b` is within `a` iff
+/// `pre[a] <= pre[b] <= last[a]`.
+#[derive(Debug, Default)]
+pub(crate) struct UnitTree {
+    pre: Vec<u32>,
+    last: Vec<u32>,
+}
+
+impl UnitTree {
+    fn build(org: &Org) -> UnitTree {
+        let n = org.units.len();
+        let mut children: Vec<Vec<UnitIx>> = vec![Vec::new(); n];
+        let mut roots = Vec::new();
+        for (i, u) in org.units.iter().enumerate() {
+            match u.parent_ix {
+                Some(p) if (p as usize) < n => children[p as usize].push(i as UnitIx),
+                _ => roots.push(i as UnitIx),
+            }
+        }
+        let mut pre = vec![0u32; n];
+        let mut last = vec![0u32; n];
+        let mut counter = 0u32;
+        // Iterative DFS: (unit, next child position).
+        let mut stack: Vec<(UnitIx, usize)> = Vec::new();
+        for r in roots {
+            pre[r as usize] = counter;
+            counter += 1;
+            stack.push((r, 0));
+            while let Some(top) = stack.last_mut() {
+                let (u, next) = *top;
+                match children[u as usize].get(next) {
+                    Some(&c) => {
+                        top.1 += 1;
+                        pre[c as usize] = counter;
+                        counter += 1;
+                        stack.push((c, 0));
+                    }
+                    None => {
+                        last[u as usize] = counter - 1;
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        UnitTree { pre, last }
+    }
+
+    /// Is unit `u` the unit `scope` or below it?
+    #[inline]
+    pub(crate) fn within(&self, u: UnitIx, scope: UnitIx) -> bool {
+        match (self.pre.get(u as usize), self.pre.get(scope as usize)) {
+            (Some(&pu), Some(&ps)) => {
+                ps <= pu && self.last.get(scope as usize).is_some_and(|&l| pu <= l)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Everything [`Router`](crate::Router) precomputes.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    /// Parallel to [`RuleSet::rules`] (evaluation order).
+    pub rules: Vec<CompiledRule>,
+    pub rule_index: RuleIndex,
+    pub caps: CapIndex,
+    pub units: UnitTree,
+    /// Per origin site: (minutes, site) of every reachable site, itself first, ascending.
+    pub by_travel: Vec<Box<[(u32, SiteIx)]>>,
+    /// Each desk's position in the order of desk ids (ties compare ranks, not strings).
+    pub rank: Vec<u32>,
+}
+
+impl Compiled {
+    /// Compile rules against an organization.
+    ///
+    /// # Complexity
+    /// O(R·c + D·k·log(D·k) + T·log T) for R rules of condition size c, D desks with k
+    /// capabilities each and T travel pairs.
+    pub(crate) fn build(org: &Org, rules: &RuleSet) -> Compiled {
+        let mut order: Vec<u32> = (0..org.desks.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| {
+            let da = org.desks.get(a as usize).map(|d| d.id.as_str());
+            let db = org.desks.get(b as usize).map(|d| d.id.as_str());
+            da.cmp(&db)
+        });
+        let mut rank = vec![0u32; org.desks.len()];
+        for (r, &d) in order.iter().enumerate() {
+            rank[d as usize] = r as u32;
+        }
+
+        let compiled_rules: Vec<CompiledRule> = rules
+            .rules
+            .iter()
+            .map(|r| CompiledRule {
+                when: Cond::compile(&r.when),
+                capability: org.symbol_ix.get(&r.capability).copied(),
+                min_authority: r.authority.unwrap_or(0),
+                unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
+                language: r.language.as_ref().map(ValueSource::of),
+                desk_site: r.desk_site.as_ref().map(ValueSource::of),
+                owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+            })
+            .collect();
+        let rule_index = RuleIndex::build(compiled_rules.iter().map(|r| &r.when));
+
+        let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
+            .map(|s| vec![(0, s as SiteIx)])
+            .collect();
+        for (&(a, b), &m) in &org.travel {
+            if a != b {
+                if let Some(v) = by_travel.get_mut(a as usize) {
+                    v.push((m, b));
+                }
+            }
+        }
+        let by_travel = by_travel
+            .into_iter()
+            .map(|mut v| {
+                v.sort_unstable();
+                v.into_boxed_slice()
+            })
+            .collect();
+
+        Compiled {
+            rules: compiled_rules,
+            rule_index,
+            caps: CapIndex::build(org, &rank),
+            units: UnitTree::build(org),
+            by_travel,
+            rank,
+        }
+    }
+
+    /// The desk's rank in id order.
+    #[inline]
+    pub(crate) fn rank(&self, d: DeskIx) -> u32 {
+        self.rank.get(d as usize).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Approximate heap bytes held by the indexes (not the org or rules).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let travel: usize = self
+            .by_travel
+            .iter()
+            .map(|v| v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>())
+            .sum();
+        self.caps.heap_bytes()
+            + travel
+            + self.rank.capacity() * 4
+            + (self.units.pre.capacity() + self.units.last.capacity()) * 4
+            + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{Format, org_from_str};
+
+    const ORG: &str = r#"
+sites: [{id: a}, {id: b}, {id: c}]
+travel:
+  - {from: a, to: b, minutes: 10}
+  - {from: a, to: c, minutes: 5}
+units:
+  - {id: root}
+  - {id: x, parent: root}
+  - {id: x1, parent: x}
+  - {id: y, parent: root}
+  - {id: other}
+desks:
+  - {id: d3, unit: x1, site: b, capabilities: [k], wait_minutes: 5}
+  - {id: d1, unit: y, site: a, capabilities: [k, m], wait_minutes: 5}
+  - {id: d2, unit: x, site: a, capabilities: [k], wait_minutes: 1}
+  - {id: d0, unit: other, site: a, capabilities: [k], wait_minutes: 5}
+"#;
+
+    #[test]
+    fn indexes() {
+        let org = org_from_str(ORG, Format::Yaml, None).unwrap();
+        let rules = RuleSet::from_spec(Default::default(), &org).unwrap();
+        let c = Compiled::build(&org, &rules);
+        assert_eq!(c.rank, [3, 1, 2, 0]);
+        let k = org.symbol_ix["k"];
+        let ids = |v: &[DeskIx]| -> Vec<String> {
+            v.iter()
+                .map(|&d| org.desks[d as usize].id.to_string())
+                .collect()
+        };
+        assert_eq!(ids(c.caps.all(k)), ["d2", "d0", "d1", "d3"]);
+        assert_eq!(ids(c.caps.at_site(k, 0)), ["d2", "d0", "d1"]);
+        assert_eq!(ids(c.caps.at_site(k, 1)), ["d3"]);
+        assert!(c.caps.at_site(k, 2).is_empty());
+        assert_eq!(&*c.by_travel[0], &[(0, 0), (5, 2), (10, 1)]);
+        assert_eq!(&*c.by_travel[2], &[(0, 2), (5, 0)]);
+        let u = |s: &str| org.unit_ix[s];
+        assert!(c.units.within(u("x1"), u("root")));
+        assert!(c.units.within(u("x1"), u("x")));
+        assert!(c.units.within(u("x"), u("x")));
+        assert!(!c.units.within(u("y"), u("x")));
+        assert!(!c.units.within(u("x"), u("x1")));
+        assert!(!c.units.within(u("other"), u("root")));
+        assert!(c.heap_bytes() > 0);
+    }
+}

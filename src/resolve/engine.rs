@@ -1,0 +1,1046 @@
+//! The indexed resolver behind [`Router`](crate::Router): rule selection through the rule
+//! index, candidate search through the capability/site/travel indexes, the status overlay
+//! applied on the fly. `resolve` is the fast path; `explain` records every verdict.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use smallvec::SmallVec;
+
+use super::time::{plus_minutes, to_local};
+use super::validate::Checked;
+use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
+use crate::compile::cond::{FactRef, FactVal, Tri};
+use crate::compile::rule_index::Merge;
+use crate::compile::{Compiled, CompiledRule, ValueSource};
+use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
+use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
+use crate::rules::{Rule, RuleSet, Value};
+use crate::status::Overlay;
+
+/// Everything a resolution reads: the immutable org, rules and indexes, and one status
+/// snapshot.
+pub(crate) struct Engine<'a> {
+    pub org: &'a Org,
+    pub rules: &'a RuleSet,
+    pub comp: &'a Compiled,
+    pub status: &'a Overlay,
+}
+
+/// A request with its checked site and time.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'r> {
+    pub req: &'r Request,
+    pub origin: Option<SiteIx>,
+    pub at: Option<DateTime<Utc>>,
+}
+
+impl<'r> Ctx<'r> {
+    pub(crate) fn new(req: &'r Request, checked: Checked) -> Ctx<'r> {
+        Ctx {
+            req,
+            origin: checked.origin,
+            at: checked.at,
+        }
+    }
+}
+
+/// Which rule decides.
+#[derive(Debug)]
+pub(crate) enum Decision {
+    /// This rule (position in evaluation order) decides.
+    Rule(usize),
+    /// More facts are needed: the unknown rules before the first true one (or all, with no
+    /// true rule), and the true rule if its desk constraints need a missing fact.
+    NeedsInfo {
+        unknown: SmallVec<[u32; 4]>,
+        needing: Option<u32>,
+    },
+    /// No rule is true and none is unknown.
+    NoRule,
+}
+
+/// Where the desk must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SiteFilter {
+    Any,
+    Only(SiteIx),
+    Nowhere,
+}
+
+impl SiteFilter {
+    #[inline]
+    fn allows(self, s: SiteIx) -> bool {
+        match self {
+            SiteFilter::Any => true,
+            SiteFilter::Only(x) => x == s,
+            SiteFilter::Nowhere => false,
+        }
+    }
+}
+
+/// The deciding rule's demands, resolved against the request.
+pub(crate) struct Query<'a, 'r> {
+    pub rule: &'a Rule,
+    pub crule: &'a CompiledRule,
+    pub site: SiteFilter,
+    /// The required site's name (rule scope first, else the desk constraint's value).
+    pub site_name: Option<Cow<'r, str>>,
+    pub language: Option<Cow<'r, str>>,
+}
+
+/// A desk picked, with its travel and cost.
+#[derive(Debug, Clone, Copy)]
+struct Pick {
+    desk: DeskIx,
+    travel: u32,
+    cost: u32,
+    rank: u32,
+}
+
+/// Arrival at a desk, as an instant and in civil time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Arrival {
+    pub instant: DateTime<Utc>,
+    pub local: NaiveDateTime,
+}
+
+/// When a closed desk opens.
+#[derive(Debug, Clone)]
+pub(crate) struct Later<'s> {
+    pub opens: DateTime<Utc>,
+    pub opens_local: NaiveDateTime,
+    pub reason: Option<&'s str>,
+}
+
+/// How far the desks offering a capability got through the filters (for the gap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Stage {
+    NoCapability,
+    Capability,
+    Authority,
+    Unit,
+    Site,
+    Language,
+    Reachable,
+    Opens,
+}
+
+/// The value of a desk constraint source for a request: `None` when it refers to a request
+/// value the request lacks.
+pub(crate) fn source_value<'r>(src: &'r ValueSource, req: &'r Request) -> Option<Cow<'r, str>> {
+    match src {
+        ValueSource::Literal(id) => Some(Cow::Borrowed(id.as_str())),
+        ValueSource::Request(f) => f.get(req).map(|v| match v {
+            FactVal::Text(s) => Cow::Borrowed(s),
+            FactVal::Number(n) => Cow::Owned(Value::Number(n).to_string()),
+            FactVal::Bool(b) => Cow::Owned(b.to_string()),
+        }),
+    }
+}
+
+/// The declared facts a rule's desk constraints need and the request lacks.
+pub(crate) fn constraint_facts_missing<'c>(
+    r: &'c CompiledRule,
+    req: &Request,
+) -> impl Iterator<Item = &'c FactRef> {
+    [r.language.as_ref(), r.desk_site.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(move |src| match src {
+            ValueSource::Request(f @ FactRef::Declared(_)) if f.get(req).is_none() => Some(f),
+            _ => None,
+        })
+}
+
+/// The question for a missing fact.
+pub(crate) fn question(rules: &RuleSet, f: &FactRef) -> Question {
+    let (fact, question, allowed) = match f {
+        FactRef::Declared(id) => match rules.fact(id) {
+            Some(d) => (id.clone(), d.question.clone(), d.values.clone()),
+            None => (
+                id.clone(),
+                format!("What is your {}?", id.replace('_', " ")),
+                Vec::new(),
+            ),
+        },
+        FactRef::Need => (Id::from("need"), "What do you need?".to_owned(), Vec::new()),
+        FactRef::Language => (
+            Id::from("language"),
+            "Which language would you like to be served in?".to_owned(),
+            Vec::new(),
+        ),
+        FactRef::Site => (
+            Id::from("site"),
+            "Where are you now (which site)?".to_owned(),
+            Vec::new(),
+        ),
+        FactRef::Unit => (
+            Id::from("unit"),
+            "Which unit is asking?".to_owned(),
+            Vec::new(),
+        ),
+    };
+    Question {
+        fact,
+        question,
+        allowed,
+    }
+}
+
+/// The gap summary for a rule's demands and how far the desks got.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gap_for(
+    req: &Request,
+    rule: &Rule,
+    site_name: Option<&str>,
+    language: Option<&str>,
+    origin: Option<&str>,
+    stage: Stage,
+) -> Gap {
+    let mut reqs = String::new();
+    if let Some(a) = rule.authority.filter(|&a| a > 0) {
+        reqs.push_str(&format!(" with authority {a} or more"));
+    }
+    if let Some(u) = &rule.unit {
+        reqs.push_str(&format!(" in unit `{u}`"));
+    }
+    if let Some(s) = site_name {
+        reqs.push_str(&format!(" at site `{s}`"));
+    }
+    if let Some(l) = language {
+        reqs.push_str(&format!(" speaking `{l}`"));
+    }
+    let c = &rule.capability;
+    // `stage` is the furthest filter any desk passed; the next one stopped them all.
+    let summary = match stage {
+        Stage::Language => format!(
+            "no desk offering `{c}`{reqs} can be reached from site `{}`",
+            origin.unwrap_or("?")
+        ),
+        Stage::Reachable | Stage::Opens => {
+            format!("every desk offering `{c}`{reqs} is closed until further notice")
+        }
+        _ => format!("no desk offers `{c}`{reqs}"),
+    };
+    Gap {
+        need: Id::from(req.need.as_str()),
+        rule: Some(rule.id.clone()),
+        capability: Some(rule.capability.clone()),
+        authority: rule.authority,
+        unit: rule.unit.clone(),
+        site: site_name.map(Id::from),
+        language: language.map(Id::from),
+        owner: rule.owner.clone(),
+        summary,
+    }
+}
+
+/// The gap when no rule covers a request.
+pub(crate) fn no_rule_gap(req: &Request) -> Gap {
+    Gap {
+        need: Id::from(req.need.as_str()),
+        rule: None,
+        capability: None,
+        authority: None,
+        unit: None,
+        site: None,
+        language: None,
+        owner: None,
+        summary: format!("no rule covers need `{}` for this request", req.need),
+    }
+}
+
+/// What to bring: the desk's requirements, then the rule's, without repeats.
+pub(crate) fn bring(desk: &Desk, rule: Option<&Rule>) -> Vec<Id> {
+    let mut out: Vec<Id> = desk.requires.to_vec();
+    if let Some(r) = rule {
+        for b in &r.bring {
+            if !out.contains(b) {
+                out.push(b.clone());
+            }
+        }
+    }
+    out
+}
+
+impl<'a> Engine<'a> {
+    #[inline]
+    fn desk(&self, d: DeskIx) -> Option<&'a Desk> {
+        self.org.desks.get(d as usize)
+    }
+
+    /// Evaluate rules at `positions` (ascending evaluation order), calling `note` with each
+    /// verdict (and whether a true rule's constraints need a missing fact).
+    pub(crate) fn decide(
+        &self,
+        req: &Request,
+        positions: impl Iterator<Item = u32>,
+        mut note: impl FnMut(u32, Tri, bool),
+    ) -> Decision {
+        let mut unknown: SmallVec<[u32; 4]> = SmallVec::new();
+        for pos in positions {
+            let Some(r) = self.comp.rules.get(pos as usize) else {
+                continue;
+            };
+            match r.when.eval(req) {
+                Tri::True => {
+                    if constraint_facts_missing(r, req).next().is_some() {
+                        note(pos, Tri::True, true);
+                        return Decision::NeedsInfo {
+                            unknown,
+                            needing: Some(pos),
+                        };
+                    }
+                    note(pos, Tri::True, false);
+                    if unknown.is_empty() {
+                        return Decision::Rule(pos as usize);
+                    }
+                    return Decision::NeedsInfo {
+                        unknown,
+                        needing: None,
+                    };
+                }
+                Tri::Unknown => {
+                    note(pos, Tri::Unknown, false);
+                    unknown.push(pos);
+                }
+                Tri::False => note(pos, Tri::False, false),
+            }
+        }
+        if unknown.is_empty() {
+            Decision::NoRule
+        } else {
+            Decision::NeedsInfo {
+                unknown,
+                needing: None,
+            }
+        }
+    }
+
+    /// The questions for a NeedsInfo decision, in order of first appearance.
+    pub(crate) fn questions(
+        &self,
+        req: &Request,
+        unknown: &[u32],
+        needing: Option<u32>,
+    ) -> Vec<Question> {
+        let mut facts: Vec<&FactRef> = Vec::new();
+        for &pos in unknown {
+            if let Some(r) = self.comp.rules.get(pos as usize) {
+                r.when.eval_missing(req, &mut facts);
+            }
+        }
+        if let Some(r) = needing.and_then(|p| self.comp.rules.get(p as usize)) {
+            for f in constraint_facts_missing(r, req) {
+                if !facts.contains(&f) {
+                    facts.push(f);
+                }
+            }
+        }
+        facts.into_iter().map(|f| question(self.rules, f)).collect()
+    }
+
+    /// The deciding rule's demands resolved against the request.
+    pub(crate) fn query<'r>(&self, req: &'r Request, pos: usize) -> Option<Query<'a, 'r>>
+    where
+        'a: 'r,
+    {
+        let crule = self.comp.rules.get(pos)?;
+        let rule = self.rules.rules.get(pos)?;
+        let language = crule.language.as_ref().and_then(|s| source_value(s, req));
+        let desk_site = crule.desk_site.as_ref().and_then(|s| source_value(s, req));
+        let desk_site_ix = desk_site
+            .as_deref()
+            .map(|s| self.org.site_ix.get(s).copied());
+        let site = match (crule.site, desk_site_ix) {
+            (None, None) => SiteFilter::Any,
+            (Some(a), None) => SiteFilter::Only(a),
+            (None, Some(Some(b))) => SiteFilter::Only(b),
+            (Some(a), Some(Some(b))) if a == b => SiteFilter::Only(a),
+            _ => SiteFilter::Nowhere,
+        };
+        let site_name = match &rule.site {
+            Some(s) => Some(Cow::Borrowed(s.as_str())),
+            None => desk_site,
+        };
+        Some(Query {
+            rule,
+            crule,
+            site,
+            site_name,
+            language,
+        })
+    }
+
+    /// Does the desk meet the rule's demands other than capability, travel and hours?
+    #[inline]
+    pub(crate) fn static_ok(&self, desk: &Desk, q: &Query<'_, '_>) -> bool {
+        desk.authority >= q.crule.min_authority
+            && q.crule
+                .unit
+                .is_none_or(|u| self.comp.units.within(desk.unit_ix, u))
+            && q.site.allows(desk.site_ix)
+            && q.language
+                .as_deref()
+                .is_none_or(|l| desk.languages.iter().any(|x| x.as_str() == l))
+    }
+
+    /// Why the desk fails the rule's demands other than capability, travel and hours.
+    fn static_verdict(&self, desk: &Desk, q: &Query<'_, '_>) -> Option<CandidateVerdict> {
+        if desk.authority < q.crule.min_authority {
+            return Some(CandidateVerdict::AuthorityTooLow {
+                has: desk.authority,
+                needs: q.crule.min_authority,
+            });
+        }
+        if let (Some(u), Some(id)) = (q.crule.unit, &q.rule.unit) {
+            if !self.comp.units.within(desk.unit_ix, u) {
+                return Some(CandidateVerdict::OutOfScope { unit: id.clone() });
+            }
+        }
+        if !q.site.allows(desk.site_ix) {
+            let site = match (q.crule.site, &q.rule.site) {
+                (Some(s), Some(id)) if s != desk.site_ix => id.clone(),
+                _ => Id::from(q.site_name.as_deref().unwrap_or("?")),
+            };
+            return Some(CandidateVerdict::WrongSite { site });
+        }
+        if let Some(l) = q.language.as_deref() {
+            if !desk.languages.iter().any(|x| x.as_str() == l) {
+                return Some(CandidateVerdict::WrongLanguage {
+                    language: Id::from(l),
+                });
+            }
+        }
+        None
+    }
+
+    /// Does the desk offer the rule's capability now? `base`: it does in the org file.
+    #[inline]
+    pub(crate) fn offers(&self, d: DeskIx, base: bool, cap: Option<SymIx>) -> bool {
+        !base || cap.is_none_or(|c| !self.status.removed(d, c))
+    }
+
+    #[inline]
+    pub(crate) fn travel(&self, ctx: &Ctx<'_>, site: SiteIx) -> Option<u32> {
+        match ctx.origin {
+            None => Some(0),
+            Some(o) => self.org.travel_ix(o, site),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn arrival(&self, ctx: &Ctx<'_>, travel: u32) -> Option<Arrival> {
+        ctx.at.map(|t| {
+            let instant = plus_minutes(t, travel);
+            Arrival {
+                instant,
+                local: to_local(self.org.timezone, instant),
+            }
+        })
+    }
+
+    /// Is the desk open when the customer arrives? Without a time only open-ended status
+    /// closures count.
+    #[inline]
+    pub(crate) fn open_on_arrival(&self, d: DeskIx, desk: &Desk, arr: Option<&Arrival>) -> bool {
+        if let Some(c) = self.status.closure(d) {
+            if c.closed_at(arr.map(|a| a.instant)) {
+                return false;
+            }
+        }
+        match arr {
+            None => true,
+            Some(a) => desk.hours.is_always() || desk.hours.is_open(a.local),
+        }
+    }
+
+    /// When a desk closed on arrival opens, within the hours' look-ahead.
+    pub(crate) fn next_opening(&self, d: DeskIx, desk: &Desk, arr: &Arrival) -> Option<Later<'a>> {
+        let mut from = arr.instant;
+        let mut reason = None;
+        if let Some(c) = self.status.closure(d) {
+            if c.closed_at(Some(arr.instant)) {
+                reason = c.reason.as_deref();
+                from = from.max(c.until?);
+            }
+        }
+        let from_local = if from == arr.instant {
+            arr.local
+        } else {
+            to_local(self.org.timezone, from)
+        };
+        let opens_local = desk.hours.next_open(from_local)?;
+        let opens = if opens_local == from_local {
+            from
+        } else {
+            super::time::local_to_instant(self.org.timezone, opens_local).max(from)
+        };
+        Some(Later {
+            opens,
+            opens_local,
+            reason,
+        })
+    }
+
+    /// Scan desks at one travel distance for the best open one. `sorted`: the desks are in
+    /// (org wait, id) order, so the scan can stop early when no wait is overridden.
+    #[allow(clippy::too_many_arguments)]
+    fn scan(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &Query<'_, '_>,
+        desks: &[DeskIx],
+        travel: u32,
+        base: bool,
+        sorted: bool,
+        best: &mut Option<Pick>,
+    ) {
+        let stop_early = sorted && !self.status.has_wait_overrides();
+        let mut arr: Option<Option<Arrival>> = None;
+        for &d in desks {
+            let Some(desk) = self.desk(d) else { continue };
+            let rank = self.comp.rank(d);
+            if let Some(b) = best {
+                if stop_early
+                    && (travel.saturating_add(desk.wait_minutes), rank) >= (b.cost, b.rank)
+                {
+                    break;
+                }
+            }
+            let cost = travel.saturating_add(self.status.wait(d, desk.wait_minutes));
+            if best.is_some_and(|b| (cost, rank) >= (b.cost, b.rank)) {
+                continue;
+            }
+            if !self.offers(d, base, q.crule.capability) || !self.static_ok(desk, q) {
+                continue;
+            }
+            let a = *arr.get_or_insert_with(|| self.arrival(ctx, travel));
+            if !self.open_on_arrival(d, desk, a.as_ref()) {
+                continue;
+            }
+            *best = Some(Pick {
+                desk: d,
+                travel,
+                cost,
+                rank,
+            });
+        }
+    }
+
+    /// The best open candidate: least travel + wait, then desk id.
+    fn pick_open(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<Pick> {
+        let mut best: Option<Pick> = None;
+        let caps = &self.comp.caps;
+        if let Some(cap) = q.crule.capability {
+            match q.site {
+                SiteFilter::Nowhere => {}
+                SiteFilter::Only(s) => {
+                    if let Some(t) = self.travel(ctx, s) {
+                        self.scan(ctx, q, caps.at_site(cap, s), t, true, true, &mut best);
+                    }
+                }
+                SiteFilter::Any => match ctx.origin {
+                    None => self.scan(ctx, q, caps.all(cap), 0, true, true, &mut best),
+                    Some(o) => {
+                        let groups = caps.groups(cap);
+                        let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        if groups.len() < reach.len() {
+                            for g in groups {
+                                let Some(t) = self.org.travel_ix(o, g.site) else {
+                                    continue;
+                                };
+                                if best.is_some_and(|b| t > b.cost) {
+                                    continue;
+                                }
+                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
+                            }
+                        } else {
+                            for &(t, s) in reach {
+                                if best.is_some_and(|b| t > b.cost) {
+                                    break;
+                                }
+                                let desks = caps.at_site(cap, s);
+                                if !desks.is_empty() {
+                                    self.scan(ctx, q, desks, t, true, true, &mut best);
+                                }
+                            }
+                        }
+                    }
+                },
+            }
+        }
+        for &d in self.status.added(&q.rule.capability) {
+            let Some(desk) = self.desk(d) else { continue };
+            if let Some(t) = self.travel(ctx, desk.site_ix) {
+                self.scan(ctx, q, &[d], t, false, false, &mut best);
+            }
+        }
+        best
+    }
+
+    /// Every desk offering the capability in the org file or by status (`true`: in the
+    /// file), whatever its other properties.
+    fn offering<'q>(&self, q: &'q Query<'_, '_>) -> impl Iterator<Item = (DeskIx, bool)> + 'q
+    where
+        'a: 'q,
+    {
+        let base = q
+            .crule
+            .capability
+            .map_or(&[][..], |c| self.comp.caps.all(c));
+        base.iter().map(|&d| (d, true)).chain(
+            self.status
+                .added(&q.rule.capability)
+                .iter()
+                .map(|&d| (d, false)),
+        )
+    }
+
+    /// When nothing is open on arrival: the candidate that can serve the customer soonest
+    /// (opening + wait), then least cost, then desk id.
+    fn pick_soonest(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<(Pick, Later<'a>)> {
+        let mut best: Option<(DateTime<Utc>, Pick, Later<'a>)> = None;
+        for (d, base) in self.offering(q) {
+            let Some(desk) = self.desk(d) else { continue };
+            if !q.site.allows(desk.site_ix)
+                || !self.offers(d, base, q.crule.capability)
+                || !self.static_ok(desk, q)
+            {
+                continue;
+            }
+            let Some(travel) = self.travel(ctx, desk.site_ix) else {
+                continue;
+            };
+            let Some(arr) = self.arrival(ctx, travel) else {
+                continue;
+            };
+            if best.as_ref().is_some_and(|b| arr.instant > b.0) {
+                continue;
+            }
+            let Some(later) = self.next_opening(d, desk, &arr) else {
+                continue;
+            };
+            let wait = self.status.wait(d, desk.wait_minutes);
+            let serve = plus_minutes(later.opens, wait);
+            let pick = Pick {
+                desk: d,
+                travel,
+                cost: travel.saturating_add(wait),
+                rank: self.comp.rank(d),
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| (serve, pick.cost, pick.rank) < (b.0, b.1.cost, b.1.rank))
+            {
+                best = Some((serve, pick, later));
+            }
+        }
+        best.map(|(_, p, l)| (p, l))
+    }
+
+    /// How far the desks offering the capability got through the filters.
+    fn stage(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Stage {
+        let mut stage = Stage::NoCapability;
+        for (d, base) in self.offering(q) {
+            let Some(desk) = self.desk(d) else { continue };
+            let mut s = Stage::NoCapability;
+            if self.offers(d, base, q.crule.capability) {
+                s = Stage::Capability;
+                if desk.authority >= q.crule.min_authority {
+                    s = Stage::Authority;
+                    if q.crule
+                        .unit
+                        .is_none_or(|u| self.comp.units.within(desk.unit_ix, u))
+                    {
+                        s = Stage::Unit;
+                        if q.site.allows(desk.site_ix) {
+                            s = Stage::Site;
+                            if q.language
+                                .as_deref()
+                                .is_none_or(|l| desk.languages.iter().any(|x| x.as_str() == l))
+                            {
+                                s = Stage::Language;
+                                if let Some(t) = self.travel(ctx, desk.site_ix) {
+                                    s = Stage::Reachable;
+                                    let arr = self.arrival(ctx, t);
+                                    let opens = match &arr {
+                                        None => self.open_on_arrival(d, desk, None),
+                                        Some(a) => {
+                                            self.open_on_arrival(d, desk, Some(a))
+                                                || self.next_opening(d, desk, a).is_some()
+                                        }
+                                    };
+                                    if opens {
+                                        s = Stage::Opens;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            stage = stage.max(s);
+        }
+        stage
+    }
+
+    fn gap(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Gap {
+        let stage = self.stage(ctx, q);
+        let origin = ctx
+            .origin
+            .and_then(|o| self.org.sites.get(o as usize))
+            .map(|s| s.id.as_str());
+        gap_for(
+            ctx.req,
+            q.rule,
+            q.site_name.as_deref(),
+            q.language.as_deref(),
+            origin,
+            stage,
+        )
+    }
+
+    fn assignment(
+        &self,
+        ctx: &Ctx<'_>,
+        d: DeskIx,
+        travel: u32,
+        opening: Opening,
+        rule: Option<&Rule>,
+    ) -> Option<Assignment> {
+        let desk = self.desk(d)?;
+        let site = self.org.sites.get(desk.site_ix as usize)?;
+        let wait = self.status.wait(d, desk.wait_minutes);
+        Some(Assignment {
+            desk: desk.id.clone(),
+            desk_name: desk.name.clone(),
+            unit: desk.unit.clone(),
+            site: site.id.clone(),
+            site_name: site.name.clone(),
+            address: site.address.clone(),
+            travel_minutes: ctx.origin.map(|_| travel),
+            wait_minutes: wait,
+            cost_minutes: travel.saturating_add(wait),
+            hours: desk.hours.as_str().to_owned(),
+            opening,
+            bring: bring(desk, rule),
+        })
+    }
+
+    fn opening_open(&self, ctx: &Ctx<'_>, travel: u32) -> Opening {
+        match self.arrival(ctx, travel) {
+            None => Opening::Unknown,
+            Some(a) => Opening::Open { arrival: a.local },
+        }
+    }
+
+    fn opening_later(&self, ctx: &Ctx<'_>, travel: u32, later: &Later<'_>) -> Opening {
+        match self.arrival(ctx, travel) {
+            None => Opening::Unknown,
+            Some(a) => Opening::OpensLater {
+                arrival: a.local,
+                opens: later.opens_local,
+                reason: later.reason.map(str::to_owned),
+            },
+        }
+    }
+
+    /// The duty desk an escalation goes to: the nearest open one up the chain of command
+    /// from `owner`; if none is open, the one that serves soonest (then the nearest).
+    fn duty_desk(&self, ctx: &Ctx<'_>, owner: Option<UnitIx>) -> Option<(DeskIx, u32, Opening)> {
+        let mut unit = owner;
+        let mut seen: SmallVec<[DeskIx; 8]> = SmallVec::new();
+        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>)> = None;
+        let mut steps = 0;
+        while let Some(u) = unit {
+            steps += 1;
+            let Some(unit_ref) = self.org.units.get(u as usize) else {
+                break;
+            };
+            if steps > self.org.units.len() {
+                break;
+            }
+            unit = unit_ref.parent_ix;
+            let Some(d) = unit_ref.duty_desk_ix else {
+                continue;
+            };
+            if seen.contains(&d) {
+                continue;
+            }
+            seen.push(d);
+            let Some(desk) = self.desk(d) else { continue };
+            let Some(travel) = self.travel(ctx, desk.site_ix) else {
+                continue;
+            };
+            let arr = self.arrival(ctx, travel);
+            if self.open_on_arrival(d, desk, arr.as_ref()) {
+                return Some((d, travel, self.opening_open(ctx, travel)));
+            }
+            if let Some(a) = &arr {
+                if let Some(later) = self.next_opening(d, desk, a) {
+                    let serve = plus_minutes(later.opens, self.status.wait(d, desk.wait_minutes));
+                    if soonest.as_ref().is_none_or(|s| serve < s.0) {
+                        soonest = Some((serve, d, travel, later));
+                    }
+                }
+            }
+        }
+        soonest.map(|(_, d, travel, later)| {
+            let opening = self.opening_later(ctx, travel, &later);
+            (d, travel, opening)
+        })
+    }
+
+    /// Escalated to a duty desk, or NoDesk naming the gap.
+    fn escalate(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
+        let gap = self.gap(ctx, q);
+        match self
+            .duty_desk(ctx, q.crule.owner)
+            .and_then(|(d, travel, opening)| self.assignment(ctx, d, travel, opening, Some(q.rule)))
+        {
+            Some(to) => Outcome::Escalated { to, gap },
+            None => Outcome::NoDesk { gap },
+        }
+    }
+
+    fn explanation_for(&self, pos: Option<usize>) -> Explanation {
+        let rule = pos.and_then(|p| self.rules.rules.get(p));
+        Explanation {
+            rule: rule.map(|r| r.id.clone()),
+            rule_description: rule.and_then(|r| r.description.clone()),
+            rules: Vec::new(),
+            candidates: Vec::new(),
+        }
+    }
+
+    /// Resolve through the indexes; the explanation names the deciding rule only.
+    pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
+        let req = ctx.req;
+        let lists = self.comp.rule_index.lists(req);
+        let decision = self.decide(req, Merge::new(lists), |_, _, _| {});
+        let (outcome, pos) = match decision {
+            Decision::NeedsInfo { unknown, needing } => (
+                Outcome::NeedsInfo {
+                    questions: self.questions(req, &unknown, needing),
+                },
+                None,
+            ),
+            Decision::NoRule => (
+                Outcome::NoDesk {
+                    gap: no_rule_gap(req),
+                },
+                None,
+            ),
+            Decision::Rule(pos) => match self.query(req, pos) {
+                None => (
+                    Outcome::NoDesk {
+                        gap: no_rule_gap(req),
+                    },
+                    None,
+                ),
+                Some(q) => (self.route(ctx, &q), Some(pos)),
+            },
+        };
+        Resolution {
+            outcome,
+            explanation: self.explanation_for(pos),
+        }
+    }
+
+    /// Pick the desk for a decided rule, or escalate.
+    fn route(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
+        if let Some(p) = self.pick_open(ctx, q) {
+            let opening = self.opening_open(ctx, p.travel);
+            if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
+                return Outcome::Routed(a);
+            }
+        }
+        if ctx.at.is_some() {
+            if let Some((p, later)) = self.pick_soonest(ctx, q) {
+                let opening = self.opening_later(ctx, p.travel, &later);
+                if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
+                    return Outcome::Routed(a);
+                }
+            }
+        }
+        self.escalate(ctx, q)
+    }
+
+    /// Resolve with every rule's and every candidate's verdict.
+    pub(crate) fn explain(&self, ctx: &Ctx<'_>) -> Resolution {
+        let req = ctx.req;
+        let mut notes: Vec<RuleNote> = Vec::new();
+        let n = self.comp.rules.len() as u32;
+        let decision = self.decide(req, 0..n, |pos, tri, needing| {
+            if let (Some(r), Some(c)) = (
+                self.rules.rules.get(pos as usize),
+                self.comp.rules.get(pos as usize),
+            ) {
+                notes.push(crate::explain::why::rule_note(
+                    self.rules, r, c, req, tri, needing,
+                ));
+            }
+        });
+        let mut explanation = Explanation {
+            rules: Vec::new(),
+            ..Explanation::default()
+        };
+        let outcome = match decision {
+            Decision::NeedsInfo { unknown, needing } => Outcome::NeedsInfo {
+                questions: self.questions(req, &unknown, needing),
+            },
+            Decision::NoRule => Outcome::NoDesk {
+                gap: no_rule_gap(req),
+            },
+            Decision::Rule(pos) => match self.query(req, pos) {
+                None => Outcome::NoDesk {
+                    gap: no_rule_gap(req),
+                },
+                Some(q) => {
+                    explanation = self.explanation_for(Some(pos));
+                    let (outcome, candidates) = self.route_explained(ctx, &q);
+                    explanation.candidates = candidates;
+                    outcome
+                }
+            },
+        };
+        explanation.rules = notes;
+        Resolution {
+            outcome,
+            explanation,
+        }
+    }
+
+    /// As [`Engine::route`], judging every desk that offers (or offered) the capability.
+    fn route_explained(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> (Outcome, Vec<CandidateNote>) {
+        struct Row<'s> {
+            desk: DeskIx,
+            cost: Option<u32>,
+            travel: u32,
+            verdict: Option<CandidateVerdict>,
+            arrival: Option<Arrival>,
+            later: Option<Later<'s>>,
+            open: bool,
+            serve: Option<DateTime<Utc>>,
+        }
+        let mut rows: Vec<Row<'a>> = Vec::new();
+        for (d, base) in self.offering(q) {
+            let Some(desk) = self.desk(d) else { continue };
+            let mut row = Row {
+                desk: d,
+                cost: None,
+                travel: 0,
+                verdict: None,
+                arrival: None,
+                later: None,
+                open: false,
+                serve: None,
+            };
+            if !self.offers(d, base, q.crule.capability) {
+                row.verdict = Some(CandidateVerdict::MissingCapability);
+            } else if let Some(v) = self.static_verdict(desk, q) {
+                row.verdict = Some(v);
+            } else if let Some(t) = self.travel(ctx, desk.site_ix) {
+                let wait = self.status.wait(d, desk.wait_minutes);
+                row.travel = t;
+                row.cost = Some(t.saturating_add(wait));
+                row.arrival = self.arrival(ctx, t);
+                row.open = self.open_on_arrival(d, desk, row.arrival.as_ref());
+                if !row.open {
+                    row.later = row.arrival.and_then(|a| self.next_opening(d, desk, &a));
+                    row.serve = row.later.as_ref().map(|l| plus_minutes(l.opens, wait));
+                }
+            } else {
+                row.verdict = Some(CandidateVerdict::Unreachable);
+            }
+            rows.push(row);
+        }
+        let rank = |d: DeskIx| self.comp.rank(d);
+        let eligible = |r: &Row<'_>| r.verdict.is_none();
+        let best_open = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| eligible(r) && r.open)
+            .min_by_key(|(_, r)| (r.cost, rank(r.desk)))
+            .map(|(i, _)| i);
+        let chosen = best_open.or_else(|| {
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| eligible(r) && r.serve.is_some())
+                .min_by_key(|(_, r)| (r.serve, r.cost, rank(r.desk)))
+                .map(|(i, _)| i)
+        });
+        let best_cost = chosen.and_then(|i| rows.get(i)).and_then(|r| r.cost);
+        let tz = self.org.timezone;
+        for (i, r) in rows.iter_mut().enumerate() {
+            if r.verdict.is_some() {
+                continue;
+            }
+            let closure_reason = self
+                .status
+                .closure(r.desk)
+                .filter(|c| c.closed_at(r.arrival.map(|a| a.instant)))
+                .and_then(|c| c.reason.clone());
+            r.verdict = Some(if Some(i) == chosen {
+                CandidateVerdict::Chosen
+            } else if r.open {
+                CandidateVerdict::HigherCost {
+                    cost: r.cost.unwrap_or(0),
+                    best: best_cost.unwrap_or(0),
+                }
+            } else if best_open.is_none() && r.serve.is_some() {
+                CandidateVerdict::ServesLater {
+                    at: r.serve.map(|s| to_local(tz, s)).unwrap_or_default(),
+                }
+            } else {
+                CandidateVerdict::Closed {
+                    opens: r.later.as_ref().map(|l| l.opens_local),
+                    reason: closure_reason,
+                }
+            });
+        }
+        let outcome = match chosen.and_then(|i| rows.get(i)) {
+            Some(r) => {
+                let opening = match (&r.later, r.open) {
+                    (Some(l), false) => self.opening_later(ctx, r.travel, l),
+                    _ => self.opening_open(ctx, r.travel),
+                };
+                match self.assignment(ctx, r.desk, r.travel, opening, Some(q.rule)) {
+                    Some(a) => Outcome::Routed(a),
+                    None => self.escalate(ctx, q),
+                }
+            }
+            None => self.escalate(ctx, q),
+        };
+        rows.sort_by_key(|r| {
+            (
+                !matches!(r.verdict, Some(CandidateVerdict::Chosen)),
+                r.cost.is_none(),
+                r.cost,
+                rank(r.desk),
+            )
+        });
+        let notes = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(CandidateNote {
+                    desk: self.desk(r.desk)?.id.clone(),
+                    cost_minutes: r.cost,
+                    verdict: r.verdict?,
+                })
+            })
+            .collect();
+        (outcome, notes)
+    }
+}
+
+/// The verdict word used in rule notes.
+pub(crate) fn verdict_of(tri: Tri, needing: bool) -> RuleVerdict {
+    match (tri, needing) {
+        (Tri::True, false) => RuleVerdict::Matched,
+        (Tri::False, _) => RuleVerdict::NotMatched,
+        _ => RuleVerdict::Unknown,
+    }
+}
