@@ -219,8 +219,14 @@ impl RuleSet {
             });
         }
 
-        let mut rules: Vec<Rule> = Vec::new();
-        let mut rule_ids: HashMap<Id, usize> = HashMap::new();
+        // Capabilities some desk offers, once (not a scan of every desk per rule).
+        let offered: std::collections::HashSet<&str> = org
+            .desks
+            .iter()
+            .flat_map(|d| d.capabilities.iter().map(|c| c.as_str()))
+            .collect();
+        let mut rules: Vec<Rule> = Vec::with_capacity(spec.rules.len());
+        let mut rule_ids: HashMap<Id, usize> = HashMap::with_capacity(spec.rules.len());
         for (i, r) in spec.rules.iter().enumerate() {
             let path = format!("rules[{i}]");
             let id = Id::from(&r.id);
@@ -262,11 +268,7 @@ impl RuleSet {
                     )
                     .with_id(id.clone()),
                 );
-            } else if !org
-                .desks
-                .iter()
-                .any(|d| d.capabilities.iter().any(|c| c == t.capability.as_str()))
-            {
+            } else if !offered.contains(t.capability.as_str()) {
                 problems.push(
                     Problem::warning(
                         ProblemKind::UnservedCapability,
