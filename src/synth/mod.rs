@@ -14,8 +14,10 @@
 //! # What the data looks like
 //!
 //! - **Organization** ([`org`]): a unit tree of [`OrgShape::units_depth`] levels and
-//!   [`OrgShape::fan_out`] children per unit, some units with a duty desk; sites on a ring,
-//!   each with travel times to its nearest neighbours only (other pairs are unreachable);
+//!   [`OrgShape::fan_out`] children per unit, some units with a duty desk, each unit's
+//!   desks mostly at one site in its parent's region; sites in regions with travel times
+//!   between all sites of a region and between neighbouring regions' hubs (other pairs are
+//!   unreachable);
 //!   desks with 1..=[`OrgShape::capabilities_per_desk`] capabilities drawn from a Zipf
 //!   distribution (a few capabilities are offered almost everywhere, most by a handful of
 //!   desks), languages, authority levels (mostly low), opening hours from a set of common

@@ -28,9 +28,11 @@ pub struct OrgShape {
     pub fan_out: u32,
     /// Number of sites.
     pub sites: usize,
-    /// Travel links from each site to its nearest neighbours on a ring (both ways); other
-    /// pairs are unreachable.
-    pub site_links: usize,
+    /// Sites per region: travel is known between every pair of sites of a region.
+    pub region_sites: usize,
+    /// Each region's first site (its hub) has travel to the hubs of this many next regions
+    /// on a ring. Other pairs of sites are unreachable.
+    pub hub_links: usize,
     /// Number of distinct capability names.
     pub capabilities: usize,
     /// Each desk has 1..=this many capabilities.
@@ -58,7 +60,8 @@ pub struct OrgShape {
 impl OrgShape {
     /// A realistic shape for `desks` desks: about 10 desks per unit in a tree of fan-out 8,
     /// one site per 200 desks (at least 4, at most 5 000), one capability per 20 desks (at
-    /// least 20, at most 20 000), Zipf exponent 1.0, 5 languages, authority 0..=4.
+    /// least 20, at most 20 000), regions of 16 sites, Zipf exponent 1.0, 5 languages,
+    /// authority 0..=4.
     pub fn new(desks: usize) -> OrgShape {
         let fan_out = 8u32;
         let target_units = (desks / 10).max(1);
@@ -76,7 +79,8 @@ impl OrgShape {
             units_depth,
             fan_out,
             sites: (desks / 200).clamp(4, 5_000),
-            site_links: 6,
+            region_sites: 16,
+            hub_links: 4,
             capabilities: (desks / 20).clamp(20, 20_000),
             capabilities_per_desk: 4,
             zipf_exponent: 1.0,
@@ -205,7 +209,9 @@ pub fn org(shape: &OrgShape) -> OrgSpec {
     let n_units = shape.unit_count().max(1);
     let fan_out = shape.fan_out.max(1) as usize;
 
-    // Sites on a ring; travel to the nearest `site_links / 2` on each side.
+    // Sites in regions of `region_sites` sites with travel between every pair of the
+    // region; the first site of each region (its hub) also has travel to the hubs of the
+    // next `hub_links` regions on a ring. Other pairs are unreachable.
     let sites: Vec<SiteSpec> = (0..n_sites)
         .map(|i| SiteSpec {
             id: format!("s{i}"),
@@ -213,18 +219,28 @@ pub fn org(shape: &OrgShape) -> OrgSpec {
             address: None,
         })
         .collect();
+    let region = shape.region_sites.max(1);
+    let n_regions = n_sites.div_ceil(region);
     let mut travel = Vec::new();
-    let reach = (shape.site_links / 2).max(1).min(n_sites / 2);
-    for i in 0..n_sites {
-        for k in 1..=reach {
-            let j = (i + k) % n_sites;
-            if j == i || (n_sites == 2 * reach && k == reach && i >= n_sites / 2) {
-                continue;
+    for r in 0..n_regions {
+        let first = r * region;
+        let last = (first + region).min(n_sites);
+        for a in first..last {
+            for b in (a + 1)..last {
+                travel.push(TravelSpec {
+                    from: format!("s{a}"),
+                    to: format!("s{b}"),
+                    minutes: 5 + 3 * (b - a) as u32 + rng.range(0, 15),
+                });
             }
+        }
+        let links = shape.hub_links.min(n_regions.saturating_sub(1) / 2);
+        for k in 1..=links {
+            let other = ((r + k) % n_regions) * region;
             travel.push(TravelSpec {
-                from: format!("s{i}"),
-                to: format!("s{j}"),
-                minutes: 5 * k as u32 + rng.range(0, 10),
+                from: format!("s{first}"),
+                to: format!("s{other}"),
+                minutes: 60 * k as u32 + rng.range(0, 120),
             });
         }
     }
@@ -238,7 +254,21 @@ pub fn org(shape: &OrgShape) -> OrgSpec {
             duty_desk: None,
         })
         .collect();
-    let home_site: Vec<usize> = (0..n_units).map(|_| rng.below(n_sites)).collect();
+    // Each unit's home site: mostly in its parent's region.
+    let mut home_site: Vec<usize> = Vec::with_capacity(n_units);
+    for i in 0..n_units {
+        let parent_home = (i > 0)
+            .then(|| home_site.get((i - 1) / fan_out).copied())
+            .flatten();
+        let site = match parent_home {
+            Some(p) if rng.chance(0.8) => {
+                let first = p / region * region;
+                first + rng.below((first + region).min(n_sites) - first)
+            }
+            _ => rng.below(n_sites),
+        };
+        home_site.push(site);
+    }
 
     // Desks.
     let zipf = Zipf::new(shape.capabilities.max(1), shape.zipf_exponent);

@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::random::{Rand, Zipf};
-use crate::model::OrgSpec;
+use crate::model::{DeskSpec, OrgSpec};
 use crate::resolve::{Request, RequestTime};
-use crate::rules::{Condition, FactSpec, FactType, Op, RESERVED_FACTS, RuleSetSpec, Value};
+use crate::rules::{
+    Condition, FactSpec, FactType, Op, RESERVED_FACTS, RuleSetSpec, RuleSpec, Value,
+};
 
 /// The shape of a synthetic request stream. Start from [`RequestShape::new`] and change
 /// fields.
@@ -31,6 +33,10 @@ pub struct RequestShape {
     pub extra_fact_fraction: f64,
     /// Share of requests made at a site.
     pub site_fraction: f64,
+    /// Of those, the share made at or near (known travel time) a site where a desk offers
+    /// the capability the aimed-at rule demands: customers mostly ask where the service
+    /// exists. The rest are made at a random site.
+    pub near_service_fraction: f64,
     /// Share of requests with a language.
     pub language_fraction: f64,
     /// Share of requests made by a unit.
@@ -55,6 +61,7 @@ impl RequestShape {
             incomplete_fraction: 0.1,
             extra_fact_fraction: 0.2,
             site_fraction: 0.85,
+            near_service_fraction: 0.8,
             language_fraction: 0.7,
             unit_fraction: 0.03,
             timed_fraction: 0.9,
@@ -241,9 +248,41 @@ impl Facts<'_> {
     }
 }
 
+/// Does the desk meet the rule's authority, unit and site scope, and language demands?
+fn meets(
+    desk: &DeskSpec,
+    rule: &RuleSpec,
+    language: Option<&str>,
+    parents: &HashMap<&str, &str>,
+) -> bool {
+    let t = &rule.then;
+    let in_unit = |scope: &str| {
+        let mut cur = Some(desk.unit.as_str());
+        for _ in 0..64 {
+            match cur {
+                Some(u) if u == scope => return true,
+                Some(u) => cur = parents.get(u).copied(),
+                None => return false,
+            }
+        }
+        false
+    };
+    t.authority.is_none_or(|a| desk.authority >= a)
+        && t.site.as_ref().is_none_or(|s| *s == desk.site)
+        && t.unit.as_deref().is_none_or(in_unit)
+        && (t.desk.language.is_none()
+            || language.is_none_or(|l| desk.languages.iter().any(|x| x == l)))
+}
+
+/// Is rule `a` (at file position `ia`) evaluated before rule `b` (at `ib`)?
+fn evaluated_before(a: &RuleSpec, ia: usize, b: &RuleSpec, ib: usize) -> bool {
+    (std::cmp::Reverse(a.priority), ia) < (std::cmp::Reverse(b.priority), ib)
+}
+
 /// Generate a request stream for an organization and its rules (any rules, not only
 /// generated ones): needs the rules mention, with facts that make one of the rules for
-/// that need true, except for the incomplete and unknown-need shares.
+/// that need true and the rules evaluated before it false (as a customer answering the
+/// questions would), except for the incomplete and unknown-need shares.
 ///
 /// Every fact value is valid for its declaration, and every site and unit exists, so
 /// requests never fail with a request error.
@@ -279,6 +318,54 @@ pub fn requests(org: &OrgSpec, rules: &RuleSetSpec, shape: &RequestShape) -> Vec
     needs.sort_by_key(|n| std::cmp::Reverse(by_need.get(n).map_or(0, Vec::len)));
     let zipf = Zipf::new(needs.len().max(1), shape.zipf_exponent);
 
+    // Up to 8 desks offering each capability (reservoir samples) and the one with the
+    // highest authority, and the sites with a known travel time from each site.
+    let mut offered: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut best: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in org.desks.iter().enumerate() {
+        for c in &d.capabilities {
+            let b = best.entry(c.as_str()).or_insert(i);
+            if org.desks.get(*b).is_some_and(|x| x.authority < d.authority) {
+                *b = i;
+            }
+            let n = seen.entry(c.as_str()).or_insert(0);
+            *n += 1;
+            let list = offered.entry(c.as_str()).or_default();
+            if list.len() < 8 {
+                list.push(i);
+            } else {
+                let k = rng.below(*n);
+                if let Some(slot) = list.get_mut(k) {
+                    *slot = i;
+                }
+            }
+        }
+    }
+    // The desk with the highest authority too (rules demanding authority are scoped
+    // around it).
+    for (c, b) in best {
+        if let Some(list) = offered.get_mut(c) {
+            if !list.contains(&b) {
+                list.push(b);
+            }
+        }
+    }
+    let parents: HashMap<&str, &str> = org
+        .units
+        .iter()
+        .filter_map(|u| Some((u.id.as_str(), u.parent.as_deref()?)))
+        .collect();
+    let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
+    for t in &org.travel {
+        neighbours.entry(t.from.as_str()).or_default().push(t.to.as_str());
+        neighbours.entry(t.to.as_str()).or_default().push(t.from.as_str());
+    }
+    for v in neighbours.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+
     let mut languages: Vec<&str> = Vec::new();
     for d in org.desks.iter().take(10_000) {
         for l in &d.languages {
@@ -305,13 +392,30 @@ pub fn requests(org: &OrgSpec, rules: &RuleSetSpec, shape: &RequestShape) -> Vec
             let rule = by_need
                 .get(&need)
                 .and_then(|rs| rng.pick(rs))
-                .and_then(|&i| rules.rules.get(i));
+                .and_then(|&i| Some((i, rules.rules.get(i)?)));
             req.need = need;
             rule
         };
-        if let Some(when) = rule.and_then(|r| r.when.as_ref()) {
-            facts.satisfy(&mut rng, when, true, &mut req.facts);
+        if let Some((chosen, rule)) = rule {
+            // A customer answers what the rules for the need ask: the rules evaluated
+            // before the chosen one are made false, then the chosen one true.
+            if let Some(list) = by_need.get(&req.need) {
+                for &q in list {
+                    let Some(other) = rules.rules.get(q) else {
+                        continue;
+                    };
+                    if q != chosen && evaluated_before(other, q, rule, chosen) {
+                        if let Some(w) = &other.when {
+                            facts.satisfy(&mut rng, w, false, &mut req.facts);
+                        }
+                    }
+                }
+            }
+            if let Some(when) = &rule.when {
+                facts.satisfy(&mut rng, when, true, &mut req.facts);
+            }
         }
+        let rule = rule.map(|(_, r)| r);
         for f in &rules.facts {
             if !req.facts.contains_key(&f.id) && rng.chance(shape.extra_fact_fraction) {
                 req.facts.insert(f.id.clone(), random_value(&mut rng, f));
@@ -332,9 +436,6 @@ pub fn requests(org: &OrgSpec, rules: &RuleSetSpec, shape: &RequestShape) -> Vec
                 .get(name.as_str())
                 .is_some_and(|f| allowed(f, v))
         });
-        if rng.chance(shape.site_fraction) {
-            req.site = rng.pick(&org.sites).map(|s| s.id.clone());
-        }
         if rng.chance(shape.language_fraction) {
             req.language = if rng.chance(0.6) {
                 languages.first()
@@ -342,6 +443,36 @@ pub fn requests(org: &OrgSpec, rules: &RuleSetSpec, shape: &RequestShape) -> Vec
                 rng.pick(&languages)
             }
             .map(|l| (*l).to_owned());
+        }
+        if rng.chance(shape.site_fraction) {
+            let near = rule
+                .filter(|_| rng.chance(shape.near_service_fraction))
+                .and_then(|r| {
+                    let desks = offered.get(r.then.capability.as_str())?;
+                    // Prefer a desk that meets the rule's demands.
+                    let fit: Vec<usize> = desks
+                        .iter()
+                        .copied()
+                        .filter(|&d| {
+                            org.desks
+                                .get(d)
+                                .is_some_and(|d| meets(d, r, req.language.as_deref(), &parents))
+                        })
+                        .collect();
+                    rng.pick(if fit.is_empty() { desks } else { &fit }).copied()
+                })
+                .and_then(|d| org.desks.get(d))
+                .map(|d| {
+                    let around = neighbours.get(d.site.as_str()).map_or(&[][..], Vec::as_slice);
+                    match rng.below(around.len() + 1) {
+                        0 => d.site.as_str(),
+                        k => around.get(k - 1).copied().unwrap_or(d.site.as_str()),
+                    }
+                });
+            req.site = match near {
+                Some(site) => Some(site.to_owned()),
+                None => rng.pick(&org.sites).map(|s| s.id.clone()),
+            };
         }
         if rng.chance(shape.unit_fraction) {
             req.unit = rng.pick(&org.units).map(|u| u.id.clone());

@@ -45,7 +45,7 @@ impl RuleShape {
             language_fraction: 0.2,
             unit_scope_fraction: 0.08,
             site_scope_fraction: 0.03,
-            owner_fraction: 0.3,
+            owner_fraction: 0.6,
             unserved_fraction: 0.02,
         }
     }
@@ -160,29 +160,34 @@ fn need_is(need: &str) -> Condition {
 struct Offer {
     /// Capability names, most offered first.
     needs: Vec<String>,
-    /// Per capability: a desk offering it (index into the spec's desks).
-    sample_desk: HashMap<String, usize>,
+    /// Per capability: a desk offering it, and one with the highest authority among those
+    /// (indexes into the spec's desks).
+    sample_desk: HashMap<String, (usize, usize)>,
     /// Unit ids of the upper levels (owners of escalations).
     owners: Vec<String>,
 }
 
 fn offer(org: &OrgSpec, rng: &mut Rand) -> Offer {
-    let mut count: HashMap<&str, (usize, usize)> = HashMap::new();
+    // Per capability: (desks offering, a random one, one with the highest authority).
+    let mut count: HashMap<&str, (usize, usize, usize)> = HashMap::new();
     for (i, d) in org.desks.iter().enumerate() {
         for c in &d.capabilities {
-            let e = count.entry(c.as_str()).or_insert((0, i));
+            let e = count.entry(c.as_str()).or_insert((0, i, i));
             e.0 += 1;
             // Reservoir sampling: each offering desk equally likely.
             if rng.below(e.0) == 0 {
                 e.1 = i;
             }
+            if org.desks.get(e.2).is_some_and(|b| b.authority < d.authority) {
+                e.2 = i;
+            }
         }
     }
-    let mut needs: Vec<(&str, usize)> = count.iter().map(|(c, (n, _))| (*c, *n)).collect();
+    let mut needs: Vec<(&str, usize)> = count.iter().map(|(c, (n, _, _))| (*c, *n)).collect();
     needs.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let sample_desk = count
         .iter()
-        .map(|(c, (_, d))| ((*c).to_owned(), *d))
+        .map(|(c, (_, d, best))| ((*c).to_owned(), (*d, *best)))
         .collect();
     // Owners: units whose parent is a root, or the roots.
     let mut owners: Vec<String> = org
@@ -225,8 +230,12 @@ pub fn rules(org: &OrgSpec, shape: &RuleShape) -> RuleSetSpec {
         .min(n_rules)
         .max(n_rules.min(1));
     let zipf = Zipf::new(n_base.max(1), shape.zipf_exponent);
-    let max_authority = org.desks.iter().map(|d| d.authority).max().unwrap_or(0);
     let mut rules: Vec<RuleSpec> = Vec::with_capacity(n_rules);
+    let parents: HashMap<&str, &str> = org
+        .units
+        .iter()
+        .filter_map(|u| Some((u.id.as_str(), u.parent.as_deref()?)))
+        .collect();
 
     for i in 0..n_rules {
         let (need_ix, base) = if i < n_base {
@@ -253,7 +262,13 @@ pub fn rules(org: &OrgSpec, shape: &RuleShape) -> RuleSetSpec {
             }
             (need_is(&need), 0, format!("{need}: anyone"))
         } else {
-            refinement(&mut rng, &need, &needs, &mut then, max_authority)
+            // Demand authority that some desk offering the capability has.
+            let best = offer
+                .sample_desk
+                .get(&need)
+                .and_then(|&(_, best)| org.desks.get(best))
+                .map_or(0, |d| d.authority);
+            refinement(&mut rng, &need, &needs, &mut then, best)
         };
         if rng.chance(shape.owner_fraction) {
             then.owner = rng.pick(&offer.owners).cloned();
@@ -264,17 +279,18 @@ pub fn rules(org: &OrgSpec, shape: &RuleShape) -> RuleSetSpec {
             });
         }
         if !base {
-            let sample = offer.sample_desk.get(&then.capability).copied();
+            // Scope around a desk that meets the rule's authority.
+            let sample = offer
+                .sample_desk
+                .get(&then.capability)
+                .map(|&(any, best)| if then.authority.is_some() { best } else { any });
             let desk = sample.and_then(|d| org.desks.get(d));
             if let Some(d) = desk {
                 if rng.chance(shape.unit_scope_fraction) {
-                    // The desk's unit, or its parent for a broader scope.
-                    let unit = if rng.chance(0.5) {
-                        org.units
-                            .iter()
-                            .find(|u| u.id == d.unit)
-                            .and_then(|u| u.parent.clone())
-                            .unwrap_or_else(|| d.unit.clone())
+                    // A division (a unit right under a root) the desk belongs to, or the
+                    // desk's own unit.
+                    let unit = if rng.chance(0.7) {
+                        division(&parents, &d.unit).to_owned()
                     } else {
                         d.unit.clone()
                     };
@@ -297,6 +313,19 @@ pub fn rules(org: &OrgSpec, shape: &RuleShape) -> RuleSetSpec {
         facts: facts(),
         rules,
     }
+}
+
+/// The ancestor of `unit` right under a root (or `unit` itself when it is a root or
+/// directly under one).
+fn division<'a>(parents: &HashMap<&'a str, &'a str>, unit: &'a str) -> &'a str {
+    let mut cur = unit;
+    for _ in 0..64 {
+        match parents.get(cur) {
+            Some(p) if parents.contains_key(p) => cur = p,
+            _ => return cur,
+        }
+    }
+    cur
 }
 
 /// A refinement of `need`: (condition, priority, description); may set authority and what
@@ -327,10 +356,12 @@ fn refinement(
         30..50 => {
             let low = *rng.pick(&[100.0, 1_000.0, 10_000.0]).unwrap_or(&1_000.0);
             then.authority = authority(3);
-            let mut parts = vec![need_is(need), test("amount", Op::Gte(low))];
-            if rng.chance(0.5) {
-                parts.push(test("amount", Op::Lt(low * 10.0)));
-            }
+            // Bands that do not overlap: [100, 1000), [1000, 10000), [10000, 100000).
+            let parts = vec![
+                need_is(need),
+                test("amount", Op::Gte(low)),
+                test("amount", Op::Lt(low * 10.0)),
+            ];
             (
                 Condition::All(parts),
                 20,
