@@ -7,8 +7,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use rightdesk::load::{self, Format};
 use rightdesk::Router;
+use rightdesk::load::{self, Format};
 
 fn phases(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");

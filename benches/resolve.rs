@@ -56,7 +56,11 @@ fn bench(c: &mut Criterion) {
 
         // Agreement first: router == reference on every benchmarked request (a sample of
         // 200 at 1M desks, where the reference takes long).
-        let n_check = if size.desks >= 1_000_000 { 200 } else { s.requests.len() };
+        let n_check = if size.desks >= 1_000_000 {
+            200
+        } else {
+            s.requests.len()
+        };
         let mut kinds = BTreeMap::new();
         for req in &s.requests[..n_check] {
             let fast = s.router.resolve(req).expect("router");
@@ -113,7 +117,10 @@ fn bench(c: &mut Criterion) {
             .into_iter()
             .map(|(k, v)| format!("{k} {:.0}", common::stats(v).0))
             .collect();
-        eprintln!("{label}: router median ns by outcome: {}", per_kind.join(", "));
+        eprintln!(
+            "{label}: router median ns by outcome: {}",
+            per_kind.join(", ")
+        );
         if std::env::var("RIGHTDESK_BENCH_SLOWEST").is_ok() {
             let mut idx: Vec<usize> = (0..times.len()).collect();
             idx.sort_by(|&a, &b| times[b].total_cmp(&times[a]));
@@ -148,7 +155,11 @@ fn bench(c: &mut Criterion) {
         let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let (rm, rp, ra) = r.router;
         let (refm, ratio_m, ratio_a) = match r.reference {
-            Some((m, _, a)) => (format!("{m:.0}"), format!("{:.0}x", m / rm), format!("{:.0}x", a / ra)),
+            Some((m, _, a)) => (
+                format!("{m:.0}"),
+                format!("{:.0}x", m / rm),
+                format!("{:.0}x", a / ra),
+            ),
             None => ("-".into(), "-".into(), "-".into()),
         };
         eprintln!(

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveTime;
 use rightdesk::synth::{self, OrgShape, RequestShape, RuleShape};
-use rightdesk::{Org, OrgSpec, Request, RuleSet, RuleSetSpec, Router};
+use rightdesk::{Org, OrgSpec, Request, Router, RuleSet, RuleSetSpec};
 
 /// One benchmark size: desks and rules.
 #[derive(Debug, Clone, Copy)]
@@ -40,18 +40,30 @@ pub fn large() -> bool {
 /// `RIGHTDESK_BENCH_LARGE=1`.
 pub fn sizes() -> Vec<Size> {
     let mut v = vec![
-        Size { desks: 10_000, rules: 1_000 },
-        Size { desks: 100_000, rules: 10_000 },
+        Size {
+            desks: 10_000,
+            rules: 1_000,
+        },
+        Size {
+            desks: 100_000,
+            rules: 10_000,
+        },
     ];
     if large() {
-        v.push(Size { desks: 1_000_000, rules: 100_000 });
+        v.push(Size {
+            desks: 1_000_000,
+            rules: 100_000,
+        });
     }
     v
 }
 
 /// The latency curve: sizes growing tenfold in desks and rules.
 pub fn curve() -> Vec<Size> {
-    let mut v = vec![Size { desks: 1_000, rules: 100 }];
+    let mut v = vec![Size {
+        desks: 1_000,
+        rules: 100,
+    }];
     v.extend(sizes());
     v
 }
@@ -87,9 +99,15 @@ pub fn scenario(size: Size, n_requests: usize) -> Scenario {
     let rules_spec = rules_spec(&org_spec, size);
     let requests = requests(&org_spec, &rules_spec, n_requests);
     let org = Org::from_spec(org_spec).unwrap_or_else(|p| panic!("synthetic org: {p}"));
-    let rules = RuleSet::from_spec(rules_spec, &org).unwrap_or_else(|p| panic!("synthetic rules: {p}"));
+    let rules =
+        RuleSet::from_spec(rules_spec, &org).unwrap_or_else(|p| panic!("synthetic rules: {p}"));
     let router = Router::new(org, rules);
-    Scenario { size, router, requests, build: t.elapsed() }
+    Scenario {
+        size,
+        router,
+        requests,
+        build: t.elapsed(),
+    }
 }
 
 /// Median, 99th percentile and mean of a set of durations, in nanoseconds.

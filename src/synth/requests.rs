@@ -358,8 +358,14 @@ pub fn requests(org: &OrgSpec, rules: &RuleSetSpec, shape: &RequestShape) -> Vec
         .collect();
     let mut neighbours: HashMap<&str, Vec<&str>> = HashMap::new();
     for t in &org.travel {
-        neighbours.entry(t.from.as_str()).or_default().push(t.to.as_str());
-        neighbours.entry(t.to.as_str()).or_default().push(t.from.as_str());
+        neighbours
+            .entry(t.from.as_str())
+            .or_default()
+            .push(t.to.as_str());
+        neighbours
+            .entry(t.to.as_str())
+            .or_default()
+            .push(t.from.as_str());
     }
     for v in neighbours.values_mut() {
         v.sort_unstable();
@@ -463,7 +469,9 @@ pub fn requests(org: &OrgSpec, rules: &RuleSetSpec, shape: &RequestShape) -> Vec
                 })
                 .and_then(|d| org.desks.get(d))
                 .map(|d| {
-                    let around = neighbours.get(d.site.as_str()).map_or(&[][..], Vec::as_slice);
+                    let around = neighbours
+                        .get(d.site.as_str())
+                        .map_or(&[][..], Vec::as_slice);
                     match rng.below(around.len() + 1) {
                         0 => d.site.as_str(),
                         k => around.get(k - 1).copied().unwrap_or(d.site.as_str()),

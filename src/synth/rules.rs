@@ -178,7 +178,11 @@ fn offer(org: &OrgSpec, rng: &mut Rand) -> Offer {
             if rng.below(e.0) == 0 {
                 e.1 = i;
             }
-            if org.desks.get(e.2).is_some_and(|b| b.authority < d.authority) {
+            if org
+                .desks
+                .get(e.2)
+                .is_some_and(|b| b.authority < d.authority)
+            {
                 e.2 = i;
             }
         }
