@@ -49,6 +49,9 @@ fn per_request<F: FnMut(&rightdesk::Request)>(
 
 fn bench(c: &mut Criterion) {
     let mut rows = Vec::new();
+    // `RIGHTDESK_BENCH_SKIP_REFERENCE=1` skips the reference entirely (for profiling the
+    // router alone; never for reported figures).
+    let skip_reference = std::env::var("RIGHTDESK_BENCH_SKIP_REFERENCE").is_ok();
     for size in common::curve() {
         let s = common::scenario(size, REQUESTS);
         let (org, rules) = (s.router.org(), s.router.rules());
@@ -56,15 +59,20 @@ fn bench(c: &mut Criterion) {
 
         // Agreement first: router == reference on every benchmarked request (a sample of
         // 200 at 1M desks, where the reference takes long).
-        let n_check = if size.desks >= 1_000_000 {
+        let n_check = if skip_reference {
+            0
+        } else if size.desks >= 1_000_000 {
             200
         } else {
             s.requests.len()
         };
         let mut kinds = BTreeMap::new();
+        let mut reference_ns = Vec::with_capacity(n_check);
         for req in &s.requests[..n_check] {
             let fast = s.router.resolve(req).expect("router");
+            let t = Instant::now();
             let slow = reference::resolve(org, rules, &[], req).expect("reference");
+            reference_ns.push(t.elapsed().as_nanos() as f64);
             assert_eq!(fast, slow, "router and reference disagree on {req:?}");
             *kinds.entry(fast.outcome.kind()).or_insert(0) += 1;
         }
@@ -90,7 +98,7 @@ fn bench(c: &mut Criterion) {
             })
         });
         g.finish();
-        if size.desks <= 100_000 {
+        if size.desks <= 100_000 && !skip_reference {
             let mut g = c.benchmark_group("reference");
             g.sample_size(10)
                 .warm_up_time(Duration::from_millis(100))
@@ -131,11 +139,8 @@ fn bench(c: &mut Criterion) {
             }
         }
         let router = common::stats(times);
-        let reference = (size.desks <= 100_000).then(|| {
-            common::stats(per_request(&s.requests, 1, |r| {
-                black_box(reference::resolve(org, rules, &[], r).ok());
-            }))
-        });
+        // The reference's per-request times from the agreement check (one run each).
+        let reference = (!reference_ns.is_empty()).then(|| common::stats(reference_ns));
         rows.push(Row {
             label,
             build: s.build,
