@@ -31,6 +31,7 @@ fn main() {
         "| size | OrgSpec (file data) | Org (incl. its spec) | RuleSet | Router total | router indexes | Router bytes/desk | without the kept specs, bytes/desk |"
     );
     println!("|---|---|---|---|---|---|---|---|");
+    let mut breakdown = Vec::new();
     for size in common::sizes() {
         let org_spec = common::org_spec(size);
         let rules_spec = common::rules_spec(&org_spec, size);
@@ -71,7 +72,36 @@ fn main() {
             total as f64 / 1e6,
             index_bytes as f64 / 1e6,
         );
+        // Where an Org's bytes go, per desk.
+        let org = router.org();
+        let graph_bytes = {
+            let before = used();
+            let g = org.graph().clone();
+            let b = used() - before;
+            drop(g);
+            b
+        };
+        let d = size.desks as f64;
+        let desk_inline = std::mem::size_of::<rightdesk::model::Desk>();
+        let org_only = org_bytes - org_spec_bytes;
+        breakdown.push(format!(
+            "| {} | {:.0} | {desk_inline} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            size.label(),
+            org_spec_bytes as f64 / d,
+            graph_bytes as f64 / d,
+            (org_only.saturating_sub(desk_inline * size.desks + graph_bytes)) as f64 / d,
+            (rules_bytes as f64) / d,
+            index_bytes as f64 / d,
+        ));
         drop(router);
         let _ = base;
+    }
+    println!("\nbytes per desk, by part");
+    println!(
+        "| size | kept OrgSpec | Desk struct (inline) | petgraph graph | other Org heap (ids, maps, small vecs) | RuleSet (incl. kept spec) | router indexes |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for row in breakdown {
+        println!("{row}");
     }
 }
