@@ -48,6 +48,39 @@ pub enum ProblemKind {
     TooLarge,
     /// A rule demands a capability no desk offers (a warning).
     UnservedCapability,
+    /// The file is not UTF-8 text.
+    Encoding,
+    /// The file has no content (only white space or comments).
+    Empty,
+}
+
+impl ProblemKind {
+    /// The kind's stable name, as shown in `error[...]` and serialized: `unknown-reference`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProblemKind::Io => "io",
+            ProblemKind::Syntax => "syntax",
+            ProblemKind::UnknownField => "unknown-field",
+            ProblemKind::UnknownReference => "unknown-reference",
+            ProblemKind::DuplicateId => "duplicate-id",
+            ProblemKind::CommandCycle => "command-cycle",
+            ProblemKind::MalformedHours => "malformed-hours",
+            ProblemKind::BadCondition => "bad-condition",
+            ProblemKind::TypeMismatch => "type-mismatch",
+            ProblemKind::BadValue => "bad-value",
+            ProblemKind::BadSetting => "bad-setting",
+            ProblemKind::TooLarge => "too-large",
+            ProblemKind::UnservedCapability => "unserved-capability",
+            ProblemKind::Encoding => "encoding",
+            ProblemKind::Empty => "empty",
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
 }
 
 /// A position in a source file, 1-based.
@@ -148,11 +181,7 @@ impl fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let kind = serde_json::to_value(self.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        write!(f, "{sev}[{kind}]: {}", self.message)?;
+        write!(f, "{sev}[{}]: {}", self.kind, self.message)?;
         match (&self.path.is_empty(), &self.id) {
             (false, Some(id)) => write!(f, " (at {}, id `{id}`)", self.path)?,
             (false, None) => write!(f, " (at {})", self.path)?,
@@ -193,15 +222,24 @@ impl Problems {
 }
 
 impl fmt::Display for Problems {
+    /// Each problem (see [`Problem`]'s `Display`) on its own line, then a count:
+    /// `2 errors, 1 warning`. No trailing newline.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.errors().count();
-        writeln!(f, "{n} error{} found:", if n == 1 { "" } else { "s" })?;
         for p in &self.0 {
             writeln!(f, "{p}")?;
         }
-        Ok(())
+        let errors = self.errors().count();
+        let warnings = self.0.len() - errors;
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        match (errors, warnings) {
+            (e, 0) => write!(f, "{e} error{}", plural(e)),
+            (0, w) => write!(f, "{w} warning{}", plural(w)),
+            (e, w) => write!(f, "{e} error{}, {w} warning{}", plural(e), plural(w)),
+        }
     }
 }
+
+impl std::error::Error for Problems {}
 
 impl<'a> IntoIterator for &'a Problems {
     type Item = &'a Problem;

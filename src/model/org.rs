@@ -284,6 +284,26 @@ impl Org {
             desk_spec_ix.push(i);
             desk_ids.push(id);
         }
+        // A duplicate is not built, but its references are still checked, so that one
+        // load reports every error.
+        for (i, d) in spec.desks.iter().enumerate() {
+            if desk_spec_ix.binary_search(&i).is_err() {
+                lookup(
+                    &mut problems,
+                    &unit_ix,
+                    "unit",
+                    &format!("desks[{i}].unit"),
+                    &d.unit,
+                );
+                lookup(
+                    &mut problems,
+                    &site_ix,
+                    "site",
+                    &format!("desks[{i}].site"),
+                    &d.site,
+                );
+            }
+        }
 
         // Units (second pass: references).
         let mut units = Vec::with_capacity(unit_spec_ix.len());

@@ -135,7 +135,7 @@ impl DeskConstraintsSpec {
 ///
 /// Written as a plain string (`es`) or as `{ fact: language }`. The reserved fact names
 /// `need`, `language`, `site` and `unit` refer to the request's own fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ValueRef {
     /// The value of a request fact (or request field).
@@ -145,6 +145,39 @@ pub enum ValueRef {
     },
     /// A literal value.
     Literal(String),
+}
+
+impl<'de> Deserialize<'de> for ValueRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ValueRef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a text value or a map `{ fact: NAME }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ValueRef, E> {
+                Ok(ValueRef::Literal(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<ValueRef, E> {
+                Ok(ValueRef::Literal(v))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<ValueRef, A::Error> {
+                let mut fact: Option<String> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key != "fact" {
+                        return Err(de::Error::unknown_field(&key, &["fact"]));
+                    }
+                    if fact.is_some() {
+                        return Err(de::Error::duplicate_field("fact"));
+                    }
+                    fact = Some(map.next_value()?);
+                }
+                fact.map(|fact| ValueRef::Fact { fact })
+                    .ok_or_else(|| de::Error::missing_field("fact"))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A condition over a request, evaluated with three-valued logic (true, false, unknown).

@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod live;
 mod overlay;
+
+pub use live::{LiveRouter, Reload};
 
 pub(crate) use overlay::Overlay;
 

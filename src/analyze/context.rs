@@ -1,0 +1,895 @@
+//! What every lint needs, computed once and only when a lint asks for it.
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::Options;
+use super::logic::{Dnf, FactNo, LANGUAGE, Logic, NEED, SITE, UNIT, Vocabulary, Witness};
+use super::report::Runarounds;
+use crate::model::{Desk, Id, Org, OrgEdge, OrgNode};
+use crate::resolve::{Request, RequestTime, Router};
+use crate::rules::{Op, Rule, RuleSet, Value, ValueRef};
+
+/// Index of a desk in [`Org::desks`].
+pub(crate) type DeskIx = u32;
+
+/// The analysis context handed to every lint.
+pub(crate) struct Context<'a> {
+    pub(crate) router: &'a Router,
+    pub(crate) org: &'a Org,
+    pub(crate) rules: &'a RuleSet,
+    pub(crate) options: &'a Options,
+    /// Monday of the week swept for opening hours.
+    pub(crate) week: NaiveDate,
+    logic: OnceCell<RuleLogic>,
+    reach: OnceCell<Vec<Reach>>,
+    statics: OnceCell<Statics>,
+    referrals: OnceCell<Vec<NeedReferrals>>,
+    weekly: OnceCell<Weekly>,
+    cap_desks: OnceCell<HashMap<Id, Vec<DeskIx>>>,
+    need_caps: RefCell<HashMap<Id, Vec<Id>>>,
+    pub(crate) inconclusive: RefCell<BTreeSet<Id>>,
+    pub(crate) runarounds: RefCell<Option<Runarounds>>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(router: &'a Router, options: &'a Options) -> Context<'a> {
+        let org = router.org();
+        let week = options.week.unwrap_or_else(|| {
+            let day = match options.at {
+                Some(RequestTime::Local(t)) => t.date(),
+                Some(RequestTime::Instant(t)) => t.with_timezone(&org.timezone()).date_naive(),
+                None => chrono::Utc::now()
+                    .with_timezone(&org.timezone())
+                    .date_naive(),
+            };
+            day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+        });
+        Context {
+            router,
+            org,
+            rules: router.rules(),
+            options,
+            week,
+            logic: OnceCell::new(),
+            reach: OnceCell::new(),
+            statics: OnceCell::new(),
+            referrals: OnceCell::new(),
+            weekly: OnceCell::new(),
+            cap_desks: OnceCell::new(),
+            need_caps: RefCell::new(HashMap::new()),
+            inconclusive: RefCell::new(BTreeSet::new()),
+            runarounds: RefCell::new(None),
+        }
+    }
+
+    /// The desk at an index.
+    pub(crate) fn desk(&self, d: DeskIx) -> Option<&'a Desk> {
+        self.org.desks().get(d as usize)
+    }
+
+    /// The desk's id (empty if out of range, which does not happen).
+    pub(crate) fn desk_id(&self, d: DeskIx) -> Id {
+        self.desk(d)
+            .map(|d| d.id.clone())
+            .unwrap_or_else(|| Id::from(""))
+    }
+
+    /// Record that a rule could not be checked exactly.
+    pub(crate) fn give_up(&self, rule: &Id) {
+        self.inconclusive.borrow_mut().insert(rule.clone());
+    }
+
+    /// Capability → desks offering it, in file order.
+    pub(crate) fn cap_desks(&self) -> &HashMap<Id, Vec<DeskIx>> {
+        self.cap_desks.get_or_init(|| {
+            let mut m: HashMap<Id, Vec<DeskIx>> = HashMap::new();
+            for (i, d) in self.org.desks().iter().enumerate() {
+                for c in &d.capabilities {
+                    m.entry(c.clone()).or_default().push(i as DeskIx);
+                }
+            }
+            m
+        })
+    }
+
+    /// Desks offering a capability.
+    pub(crate) fn desks_with(&self, capability: &str) -> &[DeskIx] {
+        self.cap_desks()
+            .get(capability)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Rule conditions in normal form, grouped by need.
+    pub(crate) fn logic(&self) -> &RuleLogic {
+        self.logic
+            .get_or_init(|| RuleLogic::build(self.org, self.rules, self.options.cube_limit))
+    }
+
+    /// Whether each rule (in evaluation order) can decide some request.
+    pub(crate) fn reach(&self) -> &[Reach] {
+        self.reach.get_or_init(|| {
+            let rl = self.logic();
+            let rules = self.rules.rules();
+            let mut out = Vec::with_capacity(rules.len());
+            for (i, rule) in rules.iter().enumerate() {
+                let r = rl.reach(i, self.options.search_budget);
+                if r == Reach::Inconclusive {
+                    self.give_up(&rule.id);
+                }
+                out.push(r);
+            }
+            out
+        })
+    }
+
+    /// Rules that can decide some request (or could not be checked), in evaluation order.
+    pub(crate) fn live_rules(&self) -> impl Iterator<Item = (usize, &'a Rule)> + '_ {
+        let reach = self.reach();
+        self.rules.rules().iter().enumerate().filter(move |(i, _)| {
+            matches!(
+                reach.get(*i),
+                Some(Reach::Decides(_)) | Some(Reach::Inconclusive)
+            )
+        })
+    }
+
+    /// Distinct rule demands (signature index) with the live rules making them, in order of
+    /// first rule.
+    pub(crate) fn live_sigs(&self) -> Vec<(usize, Vec<usize>)> {
+        let statics = self.statics();
+        let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut pos: HashMap<usize, usize> = HashMap::new();
+        for (r, _) in self.live_rules() {
+            let Some(&s) = statics.of_rule.get(r) else {
+                continue;
+            };
+            match pos.get(&s) {
+                Some(&p) => {
+                    if let Some(e) = out.get_mut(p) {
+                        e.1.push(r);
+                    }
+                }
+                None => {
+                    pos.insert(s, out.len());
+                    out.push((s, vec![r]));
+                }
+            }
+        }
+        out
+    }
+
+    /// The ids of rules at these evaluation indexes.
+    pub(crate) fn rule_ids(&self, rules: &[usize]) -> Vec<Id> {
+        rules
+            .iter()
+            .filter_map(|&r| self.rules.rules().get(r))
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
+    /// A request the rule decides, when one was found.
+    pub(crate) fn rule_example(&self, r: usize) -> Option<Request> {
+        let rule = self.rules.rules().get(r)?;
+        match self.reach().get(r)? {
+            Reach::Decides(w) => Some(self.logic().request(w, &rule.capability, None)),
+            _ => None,
+        }
+    }
+
+    /// Sites where at least one desk is: where customers walk in.
+    pub(crate) fn customer_sites(&self) -> Vec<bool> {
+        let mut out = vec![false; self.org.sites().len()];
+        for d in self.org.desks() {
+            if let Some(s) = out.get_mut(d.site_ix as usize) {
+                *s = true;
+            }
+        }
+        out
+    }
+
+    /// Per site: can a customer there reach one of these desks (same site, or a known
+    /// travel time to its site)?
+    pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> Vec<bool> {
+        let n = self.org.sites().len();
+        let mut at = vec![false; n];
+        for &d in desks {
+            if let Some(s) = self.desk(d).and_then(|d| at.get_mut(d.site_ix as usize)) {
+                *s = true;
+            }
+        }
+        let mut out = at.clone();
+        let g = self.org.graph();
+        for (s, _) in at.iter().enumerate().filter(|(_, a)| **a) {
+            let Some(&node) = self.org.site_node.get(s) else {
+                continue;
+            };
+            for e in g.edges_directed(node, petgraph::Direction::Incoming) {
+                if let (OrgEdge::Travel(_), Some(OrgNode::Site(from))) =
+                    (e.weight(), g.node_weight(e.source()))
+                {
+                    if let Some(o) = out.get_mut(*from as usize) {
+                        *o = true;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The nearest site (by known travel, over any number of legs: Dijkstra) holding one of
+    /// these desks, from site `from`, with the minutes.
+    pub(crate) fn nearest_by_road(&self, from: usize, desks: &[DeskIx]) -> Option<(Id, u32)> {
+        let g = self.org.graph();
+        let travel =
+            petgraph::visit::EdgeFiltered::from_fn(g, |e| matches!(e.weight(), OrgEdge::Travel(_)));
+        let start = *self.org.site_node.get(from)?;
+        let dist = petgraph::algo::dijkstra(&travel, start, None, |e| match e.weight() {
+            OrgEdge::Travel(m) => u64::from(*m),
+            _ => 0,
+        });
+        desks
+            .iter()
+            .filter_map(|&d| self.desk(d))
+            .filter_map(|d| {
+                let node = self.org.site_node.get(d.site_ix as usize)?;
+                dist.get(node).map(|m| (*m, d.site.clone()))
+            })
+            .min()
+            .map(|(m, s)| (s, u32::try_from(m).unwrap_or(u32::MAX)))
+    }
+
+    /// The site id at an index.
+    pub(crate) fn site_id(&self, s: usize) -> Id {
+        self.org
+            .sites()
+            .get(s)
+            .map(|s| s.id.clone())
+            .unwrap_or_else(|| Id::from(""))
+    }
+
+    /// Static candidate desks of each rule.
+    pub(crate) fn statics(&self) -> &Statics {
+        self.statics.get_or_init(|| Statics::build(self))
+    }
+
+    /// Today's referrals, one graph per need, sorted by need.
+    pub(crate) fn referrals(&self) -> &[NeedReferrals] {
+        self.referrals
+            .get_or_init(|| NeedReferrals::build(self.org))
+    }
+
+    /// Compiled weekly hours.
+    pub(crate) fn weekly(&self) -> &Weekly {
+        self.weekly
+            .get_or_init(|| Weekly::build(self.org, self.week))
+    }
+
+    /// The capabilities that can solve a need: those of the rules that can be TRUE for
+    /// it, or the need itself when no rule can.
+    pub(crate) fn need_caps(&self, need: &Id) -> Vec<Id> {
+        if let Some(v) = self.need_caps.borrow().get(need) {
+            return v.clone();
+        }
+        let rl = self.logic();
+        let mut caps: Vec<Id> = Vec::new();
+        let pins: Vec<Dnf> = rl.eq(NEED, need).into_iter().collect();
+        for r in rl.for_need(need) {
+            let Some(rule) = self.rules.rules().get(r) else {
+                continue;
+            };
+            // Could not tell: assume it can (no false dead ends).
+            if rl.can_match(r, &pins, self.options.search_budget) != Some(false)
+                && !caps.contains(&rule.capability)
+            {
+                caps.push(rule.capability.clone());
+            }
+        }
+        if caps.is_empty() {
+            caps.push(need.clone());
+        }
+        self.need_caps
+            .borrow_mut()
+            .insert(need.clone(), caps.clone());
+        caps
+    }
+
+    /// A desk with one of these capabilities, preferring one at `site`, then file order.
+    pub(crate) fn solver_near(&self, caps: &[Id], site: Option<&Id>) -> Option<&'a Desk> {
+        let mut all: Vec<DeskIx> = caps
+            .iter()
+            .flat_map(|c| self.desks_with(c))
+            .copied()
+            .collect();
+        all.sort_unstable();
+        let at_site = all
+            .iter()
+            .filter_map(|&d| self.desk(d))
+            .find(|d| site.is_some_and(|s| d.site == *s));
+        at_site.or_else(|| all.first().and_then(|&d| self.desk(d)))
+    }
+
+    /// Can this desk solve the need (has one of its capabilities)?
+    pub(crate) fn can_solve(&self, d: DeskIx, caps: &[Id]) -> bool {
+        self.desk(d)
+            .is_some_and(|d| d.capabilities.iter().any(|c| caps.contains(c)))
+    }
+
+    /// A request for `need` made at `site` that the rules decide, preferring one decided by
+    /// a rule demanding `prefer`; `None` when no rule can decide that need there.
+    pub(crate) fn example_request(
+        &self,
+        need: &Id,
+        site: Option<&Id>,
+        prefer: Option<&Id>,
+    ) -> Option<(Request, Id)> {
+        let rl = self.logic();
+        let need_dnf: Option<Dnf> = rl.eq(NEED, need);
+        let site_dnf: Option<Dnf> = site.and_then(|s| rl.eq(SITE, s));
+        let candidates = rl.for_need(need);
+        let mut first: Option<(Witness, Id)> = None;
+        for (k, &r) in candidates.iter().enumerate() {
+            let (Some(rule), Some(Some(pos))) = (self.rules.rules().get(r), rl.pos.get(r)) else {
+                continue;
+            };
+            let mut all: Vec<&Dnf> = vec![pos];
+            all.extend(need_dnf.iter());
+            all.extend(site_dnf.iter());
+            let mut complete = true;
+            for &e in candidates.get(..k).unwrap_or(&[]) {
+                match rl.neg.get(e) {
+                    Some(Some(n)) => all.push(n),
+                    _ => complete = false,
+                }
+            }
+            if !complete {
+                continue;
+            }
+            let mut budget = self.options.search_budget;
+            if let Ok(Some(w)) = rl.logic.search(&all, &mut budget) {
+                if prefer.is_none_or(|p| *p == rule.capability) {
+                    return Some((rl.request(&w, need, site), rule.id.clone()));
+                }
+                if first.is_none() {
+                    first = Some((w, rule.id.clone()));
+                }
+            }
+        }
+        first.map(|(w, id)| (rl.request(&w, need, site), id))
+    }
+
+    /// Does the desk speak the language? Only the languages it lists count (as in the
+    /// router: a desk that lists none meets no language constraint).
+    pub(crate) fn speaks(desk: &Desk, language: &str) -> bool {
+        desk.languages.iter().any(|l| l == language)
+    }
+
+    /// Is the desk's unit `scope` or below it?
+    pub(crate) fn within(&self, desk: &Desk, scope: u32) -> bool {
+        let mut cur = Some(desk.unit_ix);
+        let mut steps = 0;
+        while let Some(u) = cur {
+            if u == scope {
+                return true;
+            }
+            steps += 1;
+            if steps > self.org.units().len() {
+                return false;
+            }
+            cur = self.org.units().get(u as usize).and_then(|u| u.parent_ix);
+        }
+        false
+    }
+}
+
+/// Whether a rule can decide some request.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Reach {
+    /// Yes: this request is decided by it.
+    Decides(Witness),
+    /// Its condition is never TRUE.
+    NeverTrue,
+    /// Earlier rules take (or block) every request it matches.
+    Shadowed,
+    /// Too large to decide.
+    Inconclusive,
+}
+
+/// Rule conditions in normal form.
+pub(crate) struct RuleLogic {
+    pub(crate) logic: Logic,
+    /// TRUE(condition) of each rule, in evaluation order (`None`: too large).
+    pub(crate) pos: Vec<Option<Dnf>>,
+    /// FALSE(condition) of each rule.
+    pub(crate) neg: Vec<Option<Dnf>>,
+    /// The needs a rule can be TRUE for (`None`: any need).
+    pub(crate) needs: Vec<Option<Vec<String>>>,
+    by_need: HashMap<String, Vec<usize>>,
+    wildcards: Vec<usize>,
+    /// `fact eq value` literals for values the lints pin: needs some desk refers, sites,
+    /// languages desks speak, declared text values.
+    eq_lit: HashMap<(FactNo, Id), u32>,
+}
+
+impl RuleLogic {
+    fn build(org: &Org, rules: &RuleSet, cube_limit: usize) -> RuleLogic {
+        let mut logic = Logic::new(Vocabulary::new(org, rules), cube_limit);
+        let mut pos = Vec::new();
+        let mut neg = Vec::new();
+        let mut needs = Vec::new();
+        let mut by_need: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut wildcards = Vec::new();
+        for (i, r) in rules.rules().iter().enumerate() {
+            let p = logic.dnf(&r.when, true).ok();
+            let n = logic.dnf(&r.when, false).ok();
+            let ns = p.as_ref().and_then(|d| need_values(&logic, d));
+            match &ns {
+                Some(vs) => {
+                    for v in vs {
+                        by_need.entry(v.clone()).or_default().push(i);
+                    }
+                }
+                None => wildcards.push(i),
+            }
+            pos.push(p);
+            neg.push(n);
+            needs.push(ns);
+        }
+        let mut pins: Vec<(FactNo, Id)> = Vec::new();
+        for d in org.desks() {
+            pins.extend(d.refers.iter().map(|(need, _)| (NEED, need.clone())));
+            pins.extend(d.languages.iter().map(|l| (LANGUAGE, l.clone())));
+        }
+        pins.extend(org.sites().iter().map(|s| (SITE, s.id.clone())));
+        for f in rules.facts() {
+            if let Some(n) = logic.vocab.get(&f.id) {
+                pins.extend(
+                    f.values
+                        .iter()
+                        .filter_map(|v| v.as_str().map(|s| (n, Id::from(s)))),
+                );
+            }
+        }
+        let mut eq_lit = HashMap::new();
+        for (fact, value) in pins {
+            if let std::collections::hash_map::Entry::Vacant(e) = eq_lit.entry((fact, value)) {
+                let c = logic.unit_cube(fact, Op::Eq(Value::Text(e.key().1.to_string())));
+                if let Some(&l) = c.first() {
+                    e.insert(l);
+                }
+            }
+        }
+        RuleLogic {
+            logic,
+            pos,
+            neg,
+            needs,
+            by_need,
+            wildcards,
+            eq_lit,
+        }
+    }
+
+    /// The DNF of `fact eq value`, for the pinned values.
+    pub(crate) fn eq(&self, fact: FactNo, value: &Id) -> Option<Dnf> {
+        self.eq_lit
+            .get(&(fact, value.clone()))
+            .map(|&l| vec![vec![l]])
+    }
+
+    /// Can rule `r` be TRUE with these facts pinned? `None`: could not tell.
+    pub(crate) fn can_match(&self, r: usize, pins: &[Dnf], budget: usize) -> Option<bool> {
+        let pos = self.pos.get(r)?.as_ref()?;
+        let mut all: Vec<&Dnf> = vec![pos];
+        all.extend(pins.iter());
+        let mut budget = budget;
+        self.logic
+            .search(&all, &mut budget)
+            .ok()
+            .map(|w| w.is_some())
+    }
+
+    /// Groups of rules that may be TRUE for the same need value (each sorted), and the
+    /// rules that do not pin `need` (compared with every rule).
+    pub(crate) fn groups(&self) -> (Vec<&Vec<usize>>, &[usize]) {
+        let mut g: Vec<(&String, &Vec<usize>)> = self.by_need.iter().collect();
+        g.sort();
+        (g.into_iter().map(|(_, v)| v).collect(), &self.wildcards)
+    }
+
+    /// Rules that may be TRUE for this need, in evaluation order.
+    pub(crate) fn for_need(&self, need: &str) -> Vec<usize> {
+        let mut v: Vec<usize> = self.by_need.get(need).cloned().unwrap_or_default();
+        v.extend(self.wildcards.iter().copied());
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Rules before `r` that may be TRUE for a request `r` matches.
+    pub(crate) fn earlier(&self, r: usize) -> Vec<usize> {
+        let mut v: Vec<usize> = match self.needs.get(r) {
+            Some(Some(ns)) => {
+                let mut v: Vec<usize> = ns
+                    .iter()
+                    .flat_map(|n| self.by_need.get(n).into_iter().flatten().copied())
+                    .filter(|&e| e < r)
+                    .collect();
+                v.extend(self.wildcards.iter().copied().filter(|&e| e < r));
+                v
+            }
+            _ => (0..r).collect(),
+        };
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Can rule `r` decide some request?
+    fn reach(&self, r: usize, budget: usize) -> Reach {
+        let Some(Some(pos)) = self.pos.get(r) else {
+            return Reach::Inconclusive;
+        };
+        if pos.is_empty() {
+            return Reach::NeverTrue;
+        }
+        let mut all: Vec<&Dnf> = vec![pos];
+        for e in self.earlier(r) {
+            match self.neg.get(e) {
+                Some(Some(n)) => all.push(n),
+                _ => return Reach::Inconclusive,
+            }
+        }
+        let mut budget = budget;
+        match self.logic.search(&all, &mut budget) {
+            Ok(Some(w)) => Reach::Decides(w),
+            Ok(None) => Reach::Shadowed,
+            Err(_) => Reach::Inconclusive,
+        }
+    }
+
+    /// A request from a witness; `need` and `site` fill in what the witness leaves open.
+    pub(crate) fn request(&self, w: &Witness, need: &str, site: Option<&Id>) -> Request {
+        let mut req = Request::new(need);
+        if let Some(s) = site {
+            req.site = Some(s.to_string());
+        }
+        for (f, v) in w {
+            let Some(v) = v else { continue };
+            match *f {
+                NEED => req.need = v.to_string(),
+                LANGUAGE => req.language = Some(v.to_string()),
+                SITE => req.site = Some(v.to_string()),
+                UNIT => req.unit = Some(v.to_string()),
+                _ => {
+                    req.facts
+                        .insert(self.logic.vocab.name(*f).to_string(), v.clone());
+                }
+            }
+        }
+        req
+    }
+}
+
+/// The needs a DNF can be TRUE for, when every cube pins `need` to a finite set.
+fn need_values(logic: &Logic, dnf: &Dnf) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for cube in dnf {
+        let mut allowed: Option<Vec<String>> = None;
+        for &l in cube {
+            let Some(lit) = logic.lits.get(l) else {
+                continue;
+            };
+            if lit.fact != NEED {
+                continue;
+            }
+            let vs: Vec<String> = match (&lit.op, lit.positive) {
+                (Op::Eq(v), true) | (Op::Ne(v), false) => vec![v.to_string()],
+                (Op::In(vs), true) | (Op::NotIn(vs), false) => {
+                    vs.iter().map(|v| v.to_string()).collect()
+                }
+                _ => continue,
+            };
+            allowed = Some(match allowed {
+                None => vs,
+                Some(a) => a.into_iter().filter(|x| vs.contains(x)).collect(),
+            });
+        }
+        out.extend(allowed?);
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// What a rule demands of a desk that does not depend on the request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Signature {
+    pub(crate) capability: Id,
+    pub(crate) authority: Option<u32>,
+    pub(crate) unit: Option<Id>,
+    pub(crate) site: Option<Id>,
+    pub(crate) language: Option<Id>,
+    pub(crate) desk_site: Option<Id>,
+    /// `{ fact: F }` language constraint: the fact.
+    pub(crate) language_fact: Option<Id>,
+    /// `{ fact: F }` desk site constraint: the fact.
+    pub(crate) desk_site_fact: Option<Id>,
+}
+
+impl Signature {
+    fn of(rule: &Rule) -> Signature {
+        let lit = |v: &Option<ValueRef>| match v {
+            Some(ValueRef::Literal(s)) => Some(Id::from(s.as_str())),
+            _ => None,
+        };
+        let fact = |v: &Option<ValueRef>| match v {
+            Some(ValueRef::Fact { fact }) => Some(Id::from(fact.as_str())),
+            _ => None,
+        };
+        Signature {
+            language_fact: fact(&rule.language),
+            desk_site_fact: fact(&rule.desk_site),
+            capability: rule.capability.clone(),
+            authority: rule.authority,
+            unit: rule.unit.clone(),
+            site: rule.site.clone(),
+            language: lit(&rule.language),
+            desk_site: lit(&rule.desk_site),
+        }
+    }
+}
+
+/// The desks a rule can route to, whatever the request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Static {
+    /// Desks offering the capability.
+    pub(crate) with_capability: Vec<DeskIx>,
+    /// Of those, in the unit and site scope and meeting literal constraints.
+    pub(crate) in_scope: Vec<DeskIx>,
+    /// Of those, with enough authority: the static candidates.
+    pub(crate) candidates: Vec<DeskIx>,
+}
+
+/// Static candidates, computed once per distinct [`Signature`].
+pub(crate) struct Statics {
+    /// Per rule (evaluation order), the index of its signature.
+    pub(crate) of_rule: Vec<usize>,
+    /// The distinct signatures with their candidates.
+    pub(crate) sigs: Vec<(Signature, Static)>,
+}
+
+impl Statics {
+    fn build(cx: &Context<'_>) -> Statics {
+        let mut index: HashMap<Signature, usize> = HashMap::new();
+        let mut sigs: Vec<(Signature, Static)> = Vec::new();
+        let mut of_rule = Vec::new();
+        for rule in cx.rules.rules() {
+            let sig = Signature::of(rule);
+            let ix = match index.get(&sig) {
+                Some(&ix) => ix,
+                None => {
+                    let st = Statics::candidates(cx, &sig);
+                    sigs.push((sig.clone(), st));
+                    index.insert(sig, sigs.len() - 1);
+                    sigs.len() - 1
+                }
+            };
+            of_rule.push(ix);
+        }
+        Statics { of_rule, sigs }
+    }
+
+    fn candidates(cx: &Context<'_>, sig: &Signature) -> Static {
+        let with_capability = cx.desks_with(&sig.capability).to_vec();
+        let org = cx.org;
+        let unit = sig.unit.as_deref().map(|u| org.unit_ix.get(u).copied());
+        let mut in_scope = Vec::new();
+        for &d in &with_capability {
+            let Some(desk) = cx.desk(d) else { continue };
+            let ok_unit = match unit {
+                None => true,
+                Some(None) => false,
+                Some(Some(u)) => cx.within(desk, u),
+            };
+            let ok_site = sig.site.as_ref().is_none_or(|s| desk.site == *s)
+                && sig.desk_site.as_ref().is_none_or(|s| desk.site == *s);
+            let ok_lang = sig
+                .language
+                .as_ref()
+                .is_none_or(|l| Context::speaks(desk, l));
+            if ok_unit && ok_site && ok_lang {
+                in_scope.push(d);
+            }
+        }
+        let candidates = in_scope
+            .iter()
+            .copied()
+            .filter(|&d| {
+                cx.desk(d)
+                    .is_some_and(|desk| sig.authority.is_none_or(|a| desk.authority >= a))
+            })
+            .collect();
+        Static {
+            with_capability,
+            in_scope,
+            candidates,
+        }
+    }
+}
+
+/// Today's referrals for one need, as a graph of desks.
+pub(crate) struct NeedReferrals {
+    /// The need.
+    pub(crate) need: Id,
+    /// Desks (weights: desk index) and `refers` edges between them.
+    pub(crate) graph: DiGraph<DeskIx, ()>,
+}
+
+impl NeedReferrals {
+    /// One subgraph per need, from the organization graph's `Refers` edges.
+    fn build(org: &Org) -> Vec<NeedReferrals> {
+        let g = org.graph();
+        let mut edges: HashMap<u32, Vec<(DeskIx, DeskIx)>> = HashMap::new();
+        for e in g.edge_references() {
+            if let OrgEdge::Refers(n) = *e.weight() {
+                if let (Some(OrgNode::Desk(a)), Some(OrgNode::Desk(b))) =
+                    (g.node_weight(e.source()), g.node_weight(e.target()))
+                {
+                    edges.entry(n).or_default().push((*a, *b));
+                }
+            }
+        }
+        let mut out: Vec<NeedReferrals> = edges
+            .into_iter()
+            .filter_map(|(n, mut es)| {
+                let need = org.symbols().get(n as usize)?.clone();
+                es.sort_unstable();
+                let mut graph: DiGraph<DeskIx, ()> = DiGraph::new();
+                let mut node: HashMap<DeskIx, NodeIndex> = HashMap::new();
+                let mut get = |graph: &mut DiGraph<DeskIx, ()>, d: DeskIx| {
+                    *node.entry(d).or_insert_with(|| graph.add_node(d))
+                };
+                for (a, b) in es {
+                    let x = get(&mut graph, a);
+                    let y = get(&mut graph, b);
+                    graph.add_edge(x, y, ());
+                }
+                Some(NeedReferrals { need, graph })
+            })
+            .collect();
+        out.sort_by(|a, b| a.need.cmp(&b.need));
+        out
+    }
+}
+
+/// Minutes per slot of the weekly sweep.
+pub(crate) const SLOT_MINUTES: u32 = 5;
+/// Slots in a day.
+pub(crate) const DAY_SLOTS: usize = (24 * 60 / SLOT_MINUTES) as usize;
+const WEEK_WORDS: usize = (7 * DAY_SLOTS).div_ceil(64);
+
+/// Open slots of a week, one bit per [`SLOT_MINUTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WeekBits([u64; WEEK_WORDS]);
+
+impl WeekBits {
+    fn empty() -> WeekBits {
+        WeekBits([0; WEEK_WORDS])
+    }
+
+    fn set(&mut self, slot: usize) {
+        if let Some(w) = self.0.get_mut(slot / 64) {
+            *w |= 1 << (slot % 64);
+        }
+    }
+
+    fn get(&self, slot: usize) -> bool {
+        self.0
+            .get(slot / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
+    pub(crate) fn or(&mut self, other: &WeekBits) {
+        for (a, b) in self.0.iter_mut().zip(other.0.iter()) {
+            *a |= b;
+        }
+    }
+
+    /// Is any slot of day `day` (0 = Monday) open?
+    pub(crate) fn day_open(&self, day: usize) -> bool {
+        (day * DAY_SLOTS..(day + 1) * DAY_SLOTS).any(|s| self.get(s))
+    }
+
+    /// Is any slot open?
+    pub(crate) fn any(&self) -> bool {
+        self.0.iter().any(|w| *w != 0)
+    }
+}
+
+/// Every desk's opening hours over one week, sampled every [`SLOT_MINUTES`] (each distinct
+/// schedule once).
+pub(crate) struct Weekly {
+    /// Monday.
+    pub(crate) monday: NaiveDate,
+    /// Per desk, its schedule's index.
+    schedule_of: Vec<usize>,
+    schedules: Vec<WeekBits>,
+    /// Any desk open.
+    pub(crate) org: WeekBits,
+}
+
+impl Weekly {
+    fn build(org: &Org, monday: NaiveDate) -> Weekly {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut schedules: Vec<WeekBits> = Vec::new();
+        let mut schedule_of = Vec::with_capacity(org.desks().len());
+        let start = NaiveDateTime::new(monday, NaiveTime::MIN);
+        for d in org.desks() {
+            let key = d.hours.as_str();
+            let ix = match index.get(key) {
+                Some(&ix) => ix,
+                None => {
+                    let mut bits = WeekBits::empty();
+                    for slot in 0..7 * DAY_SLOTS {
+                        let t = start + Duration::minutes(i64::from(SLOT_MINUTES) * slot as i64);
+                        if d.hours.is_open(t) {
+                            bits.set(slot);
+                        }
+                    }
+                    schedules.push(bits);
+                    index.insert(key, schedules.len() - 1);
+                    schedules.len() - 1
+                }
+            };
+            schedule_of.push(ix);
+        }
+        let mut all = WeekBits::empty();
+        for s in &schedules {
+            all.or(s);
+        }
+        Weekly {
+            monday,
+            schedule_of,
+            schedules,
+            org: all,
+        }
+    }
+
+    /// When any of these desks is open.
+    pub(crate) fn union(&self, desks: &[DeskIx]) -> WeekBits {
+        let mut seen: Vec<usize> = desks
+            .iter()
+            .filter_map(|&d| self.schedule_of.get(d as usize).copied())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let mut out = WeekBits::empty();
+        for s in seen {
+            if let Some(b) = self.schedules.get(s) {
+                out.or(b);
+            }
+        }
+        out
+    }
+
+    /// The desks open at some time on day `day` (0 = Monday).
+    pub(crate) fn open_desks(&self, day: usize) -> Vec<DeskIx> {
+        self.schedule_of
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| self.schedules.get(**s).is_some_and(|b| b.day_open(day)))
+            .map(|(d, _)| d as DeskIx)
+            .collect()
+    }
+
+    /// The date of day `day` (0 = Monday).
+    pub(crate) fn date(&self, day: usize) -> NaiveDate {
+        self.monday + Duration::days(day as i64)
+    }
+}
