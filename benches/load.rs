@@ -25,6 +25,20 @@ fn phases(c: &mut Criterion) {
         let org_text = serde_json::to_string(&org_spec).unwrap();
         let rules_text = serde_json::to_string(&rules_spec).unwrap();
         drop((org_spec, rules_spec));
+        // Where text -> Org goes: the bare JSON parse, and validation from a parsed spec.
+        let t = Instant::now();
+        let parsed: rightdesk::OrgSpec = serde_json::from_str(&org_text).unwrap();
+        let t_parse = t.elapsed();
+        let t = Instant::now();
+        let org = rightdesk::Org::from_spec(parsed).unwrap();
+        let t_from_spec = t.elapsed();
+        drop(org);
+        eprintln!(
+            "load {}: of text->Org: bare serde_json parse {:?}, Org::from_spec {:?}",
+            size.label(),
+            t_parse,
+            t_from_spec
+        );
         // One timed pass by phase, printed, then criterion on the whole pipeline.
         let t = Instant::now();
         let org = load::org_from_str(&org_text, Format::Json, None).unwrap();

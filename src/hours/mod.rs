@@ -51,9 +51,13 @@
 //!   ([`Hours::next_open_at`]).
 //! - `Fr 22:00-02:00; PH off` on a Friday that is a public holiday is still open at 01:00
 //!   on the Saturday in the crate (the holiday rule closes the Friday, not the spill-over
-//!   into Saturday). This module reproduces the crate's answer exactly, so that the fast
-//!   and the reference paths never disagree; write `Fr 22:00-02:00; PH off; Sa 00:00-02:00
-//!   off` style rules if that night must be closed.
+//!   into Saturday). This module reproduces the crate's answer exactly, so that every path
+//!   through the library gives the same answer; it is a known limit of the crate.
+//! - The crate's own interval iterator (behind its `next_change`) can disagree with its
+//!   `is_open`: with a fallback rule (`Mo-Fr 08:00-17:00 || "by appointment"`) it skips the
+//!   weekend days that `is_open` calls open. [`Hours::next_open`] is defined from the day
+//!   schedules `is_open` uses — the first minute at which `is_open` is true — inside and
+//!   outside the horizon, so the two never disagree here.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -251,8 +255,12 @@ impl Hours {
     /// then, else the start of a minute), looking less than [`LOOKAHEAD_DAYS`] ahead.
     /// `None` when it does not open in that time.
     ///
+    /// It is the first minute at which [`Hours::is_open`] is true (see the module docs for
+    /// why this is not the crate's `next_change`).
+    ///
     /// # Complexity
-    /// O(1) inside the horizon; the crate's cost outside it.
+    /// O(1) inside the horizon (tens of ns); outside it, one crate day schedule per day
+    /// looked at (about 1 µs each, at most [`LOOKAHEAD_DAYS`] of them).
     pub fn next_open(&self, t: NaiveDateTime) -> Option<NaiveDateTime> {
         let Some(c) = &self.inner else {
             return Some(t);
