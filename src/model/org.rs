@@ -258,7 +258,9 @@ impl Org {
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
         for (i, u) in spec.units.iter().enumerate() {
             let id = Id::from(&u.id);
-            check_id(&mut problems, &format!("units[{i}].id"), &u.id);
+            if u.id.trim().is_empty() {
+                check_id(&mut problems, &format!("units[{i}].id"), &u.id);
+            }
             if unit_ix.contains_key(&id) {
                 problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
                 continue;
@@ -311,20 +313,20 @@ impl Org {
             let u = &spec.units[i];
             let id = Id::from(&u.id);
             let parent_ix = u.parent.as_ref().and_then(|p| {
-                lookup(
+                lookup_with(
                     &mut problems,
                     &unit_ix,
                     "unit",
-                    &format!("units[{i}].parent"),
+                    || format!("units[{i}].parent"),
                     p,
                 )
             });
             let duty_desk_ix = u.duty_desk.as_ref().and_then(|d| {
-                lookup(
+                lookup_with(
                     &mut problems,
                     &desk_ix,
                     "desk",
-                    &format!("units[{i}].duty_desk"),
+                    || format!("units[{i}].duty_desk"),
                     d,
                 )
             });
