@@ -7,7 +7,7 @@
 //! its specification; ranges, probabilities and Zipf draws are computed here from raw
 //! 64-bit words, so results do not depend on a random-distribution library's version.
 //!
-//! The generated specs are plain [`OrgSpec`] / [`RuleSetSpec`] data: they can be saved as
+//! The generated specs are plain [`OrgSpec`](crate::OrgSpec) / [`RuleSetSpec`](crate::RuleSetSpec) data: they can be saved as
 //! YAML, JSON or TOML, and they pass [`Org::from_spec`](crate::Org::from_spec) and
 //! [`RuleSet::from_spec`](crate::RuleSet::from_spec).
 //!
