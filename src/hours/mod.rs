@@ -16,6 +16,9 @@
 //! - for every date, the next date with any open minute is precomputed, so
 //!   [`Hours::next_open`] is a constant-time lookup even for a desk closed for months.
 //!
+//! Compiled schedules are shared process-wide (by text, holiday country and horizon), so a
+//! schedule used by many desks, organizations or reloads is compiled once.
+//!
 //! [`Hours::is_open`] is then two array lookups and a bit test (a few nanoseconds);
 //! [`Hours::next_open`] adds a scan of at most 23 words. Outside the horizon both fall back
 //! to the crate, so answers are the crate's answers everywhere; inside the horizon they are
@@ -59,9 +62,9 @@
 //!   schedules `is_open` uses — the first minute at which `is_open` is true — inside and
 //!   outside the horizon, so the two never disagree here.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::{
     DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
@@ -78,6 +81,17 @@ pub const HORIZON_DAYS_BEFORE: i64 = 366;
 
 /// Days from the parse date on covered by the compiled table, by default.
 pub const HORIZON_DAYS_AFTER: i64 = 731;
+
+/// Compiled schedules shared by every organization in the process, by (text, holiday
+/// country, horizon start, horizon days): compiling costs about a millisecond (tens in a
+/// debug build), and the same few schedules recur across desks, organizations and reloads.
+/// At most [`CACHE_LIMIT`] entries are kept; past that, schedules are compiled each time.
+static COMPILED: Mutex<BTreeMap<CacheKey, Hours>> = Mutex::new(BTreeMap::new());
+
+type CacheKey = (Box<str>, Option<Box<str>>, NaiveDate, u32);
+
+/// Most schedules kept in the process-wide cache (about 7 KB each).
+const CACHE_LIMIT: usize = 4096;
 
 /// Minutes in a civil day.
 const DAY_MINUTES: u32 = 24 * 60;
@@ -188,6 +202,15 @@ impl Hours {
         if trimmed == "24/7" {
             return Ok(Hours::always());
         }
+        let days = days.min(20 * 366);
+        let key: CacheKey = (trimmed.into(), holidays.map(Into::into), start, days);
+        if let Some(h) = COMPILED
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(&key).cloned())
+        {
+            return Ok(h);
+        }
         let err = |message: String| HoursError {
             source_text: text.to_owned(),
             message,
@@ -204,15 +227,21 @@ impl Hours {
             }
             None => oh,
         };
-        let table = Table::compile(&oh, start, days.min(20 * 366));
-        Ok(Hours {
+        let table = Table::compile(&oh, start, days);
+        let hours = Hours {
             inner: Some(Arc::new(Compiled {
                 source: trimmed.into(),
                 holidays: holidays.map(Into::into),
                 oh,
                 table,
             })),
-        })
+        };
+        if let Ok(mut cache) = COMPILED.lock() {
+            if cache.len() < CACHE_LIMIT {
+                cache.insert(key, hours.clone());
+            }
+        }
+        Ok(hours)
     }
 
     /// The text the hours were parsed from.
