@@ -1116,3 +1116,64 @@ desks:
     );
     assert_eq!(desk(&check(&r, &Request::new("x").site("s"))), "abe");
 }
+
+#[test]
+fn lowered_wait_beats_the_group_floor() {
+    // From s: `near` costs 0 + 10; `far` costs 5 + 20, until a status update cuts its
+    // queue to 0 (cost 5). The search may not skip far's group by its file waits then.
+    let org = |extra: &str| {
+        format!(
+            r#"
+sites: [{{id: s}}, {{id: t}}, {{id: u}}]
+travel: [{{from: s, to: t, minutes: 5}}, {{from: s, to: u, minutes: 7}}]
+units: [{{id: x}}]
+desks:
+  - {{id: near, unit: x, site: s, capabilities: [c], wait_minutes: 10}}
+  - {{id: far, unit: x, site: t, capabilities: [c], wait_minutes: 20}}
+  {extra}
+"#
+        )
+    };
+    for extra in [
+        "",
+        "- {id: other, unit: x, site: u, capabilities: [c], wait_minutes: 30}",
+    ] {
+        let r = router_from(&org(extra), "rules: [{id: r, then: {capability: c}}]");
+        assert_eq!(desk(&check(&r, &Request::new("x").site("s"))), "near");
+        r.update_status([StatusUpdate::SetWait {
+            desk: "far".into(),
+            minutes: 0,
+        }])
+        .unwrap();
+        let res = check(&r, &Request::new("x").site("s"));
+        assert!(
+            matches!(&res.outcome, Outcome::Routed(a) if a.desk == "far" && a.cost_minutes == 5)
+        );
+    }
+}
+
+#[test]
+fn lowered_wait_reorders_a_site_group() {
+    let r = router_from(
+        r#"
+sites: [{id: s}]
+units: [{id: x}]
+desks:
+  - {id: a, unit: x, site: s, capabilities: [c], wait_minutes: 5}
+  - {id: b, unit: x, site: s, capabilities: [c], wait_minutes: 10}
+"#,
+        "rules: [{id: r, then: {capability: c}}]",
+    );
+    for site in [Some("s"), None] {
+        let mut req = Request::new("x");
+        req.site = site.map(str::to_owned);
+        r.clear_status();
+        assert_eq!(desk(&check(&r, &req)), "a");
+        r.update_status([StatusUpdate::SetWait {
+            desk: "b".into(),
+            minutes: 0,
+        }])
+        .unwrap();
+        assert_eq!(desk(&check(&r, &req)), "b");
+    }
+}

@@ -15,12 +15,15 @@
 //! Nothing here caches answers.
 
 pub(crate) mod cond;
-pub(crate) mod hash;
 pub(crate) mod rule_index;
 
 use std::collections::HashMap;
 
 use cond::{Cond, FactRef};
+/// The indexes' hasher: FxHash (rustc-hash). The tables are built from trusted files; a
+/// request's value is only looked up, so colliding request values cost one probe
+/// sequence, not a degraded table.
+pub(crate) type FastBuild = rustc_hash::FxBuildHasher;
 use rule_index::RuleIndex;
 
 use crate::hours::Hours;
@@ -83,6 +86,8 @@ pub(crate) const MORE_LANGUAGES: u64 = 1 << 63;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Group {
     pub site: SiteIx,
+    /// The smallest org-file wait in the group (its first desk's).
+    pub min_wait: u32,
     start: u32,
     end: u32,
 }
@@ -128,6 +133,7 @@ impl CapIndex {
                 }
                 groups.push(Group {
                     site,
+                    min_wait: rows[start].2,
                     start: start as u32,
                     end: i as u32,
                 });
@@ -173,11 +179,15 @@ impl CapIndex {
     /// The desks offering `cap` at `site`, sorted by (wait, id).
     #[inline]
     pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[DeskIx] {
+        self.group_at(cap, site).map_or(&[], |g| self.desks(g))
+    }
+
+    /// The group of desks offering `cap` at `site`.
+    #[inline]
+    pub(crate) fn group_at(&self, cap: SymIx, site: SiteIx) -> Option<&Group> {
         let groups = self.groups(cap);
-        match groups.binary_search_by_key(&site, |g| g.site) {
-            Ok(i) => groups.get(i).map_or(&[], |g| self.desks(g)),
-            Err(_) => &[],
-        }
+        let i = groups.binary_search_by_key(&site, |g| g.site).ok()?;
+        groups.get(i)
     }
 
     /// Every desk offering `cap`, sorted by (wait, id).
@@ -287,12 +297,25 @@ pub(crate) struct Compiled {
     pub units: UnitTree,
     /// Per origin site: (minutes, site) of every reachable site, itself first, ascending.
     pub by_travel: Vec<Box<[(u32, SiteIx)]>>,
+    /// Per origin site: (site, minutes) of every reachable site, by site (for lookups).
+    pub travel_rows: Vec<Box<[(SiteIx, u32)]>>,
     /// Per desk, the fields a search reads.
     pub hot: Vec<DeskHot>,
     /// Distinct opening-hours schedules.
     pub schedules: Vec<Hours>,
     /// Interned languages (the first 63), by bit.
     pub languages: HashMap<Id, u32>,
+    /// Site, unit and declared-fact names, for checking requests quickly.
+    pub names: Names,
+}
+
+/// Name tables with a fast hash, for checking requests.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    pub sites: HashMap<Id, SiteIx, FastBuild>,
+    pub units: HashMap<Id, UnitIx, FastBuild>,
+    /// Declared fact → index in [`RuleSet::facts`].
+    pub facts: HashMap<Id, u32, FastBuild>,
 }
 
 impl Compiled {
@@ -376,6 +399,14 @@ impl Compiled {
                 }
             }
         }
+        let travel_rows = by_travel
+            .iter()
+            .map(|v| {
+                let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
+                r.sort_unstable();
+                r.into_boxed_slice()
+            })
+            .collect();
         let by_travel = by_travel
             .into_iter()
             .map(|mut v| {
@@ -390,10 +421,34 @@ impl Compiled {
             caps: CapIndex::build(org, &hot),
             units,
             by_travel,
+            travel_rows,
             hot,
             schedules,
             languages,
+            names: Names {
+                sites: org.site_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
+                units: org.unit_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
+                facts: rules
+                    .facts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.id.clone(), i as u32))
+                    .collect(),
+            },
         }
+    }
+
+    /// Minutes from site `a` to site `b`: 0 within a site, `None` when no route is known.
+    #[inline]
+    pub(crate) fn travel(&self, a: SiteIx, b: SiteIx) -> Option<u32> {
+        if a == b {
+            return Some(0);
+        }
+        let row = self.travel_rows.get(a as usize)?;
+        row.binary_search_by_key(&b, |&(s, _)| s)
+            .ok()
+            .and_then(|i| row.get(i))
+            .map(|&(_, m)| m)
     }
 
     /// The desk's packed search fields.
@@ -417,7 +472,7 @@ impl Compiled {
         let travel: usize = self
             .by_travel
             .iter()
-            .map(|v| v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>())
+            .map(|v| 2 * (v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>()))
             .sum();
         self.caps.heap_bytes()
             + travel
@@ -470,6 +525,11 @@ desks:
         assert!(c.caps.at_site(k, 2).is_empty());
         assert_eq!(&*c.by_travel[0], &[(0, 0), (5, 2), (10, 1)]);
         assert_eq!(&*c.by_travel[2], &[(0, 2), (5, 0)]);
+        for a in 0..3 {
+            for b in 0..3 {
+                assert_eq!(c.travel(a, b), org.travel_ix(a, b), "{a} -> {b}");
+            }
+        }
         let u = |s: &str| org.unit_ix[s];
         assert!(c.units.within(u("x1"), u("root")));
         assert!(c.units.within(u("x1"), u("x")));

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use smallvec::SmallVec;
 
+use super::FastBuild;
 use super::cond::{Cond, FactRef, FactVal, Lit};
-use super::hash::FastBuild;
 use crate::resolve::Request;
 
 /// A hashable literal.
@@ -73,7 +73,7 @@ pub(crate) struct RuleIndex {
 }
 
 /// The lists of rule positions a request must consider (each sorted ascending).
-pub(crate) type Lists<'a> = SmallVec<[&'a [u32]; 8]>;
+pub(crate) type Lists<'a> = SmallVec<[&'a [u32]; 4]>;
 
 impl RuleIndex {
     /// Index conditions given in evaluation order.

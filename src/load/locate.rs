@@ -83,8 +83,25 @@ pub(crate) fn index<'p>(
     let mut tracker = Tracker::new(&wanted, max_depth.saturating_add(8), Shape::Any);
     walk(text, format, &mut tracker);
     let lines = LineIndex::new(text);
+    // Every byte offset converted in one sweep (per-offset conversion counts columns from
+    // the line start, which is quadratic on a long single-line file such as minified JSON).
+    let mut offsets: Vec<usize> = tracker
+        .found
+        .values()
+        .flat_map(|(key, value, _)| key.iter().chain(std::iter::once(value)))
+        .filter_map(|p| match p {
+            Pos::Byte(b) => Some(*b),
+            Pos::At(_) => None,
+        })
+        .collect();
+    offsets.sort_unstable();
+    offsets.dedup();
+    let located = lines.locations(&offsets);
     let at = |p: Pos| match p {
-        Pos::Byte(b) => lines.location(b),
+        Pos::Byte(b) => match offsets.binary_search(&b) {
+            Ok(i) => located.get(i).copied().unwrap_or_else(|| lines.location(b)),
+            Err(_) => lines.location(b),
+        },
         Pos::At(l) => l,
     };
     Index {

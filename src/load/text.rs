@@ -43,6 +43,35 @@ impl<'a> LineIndex<'a> {
         Location { line, column }
     }
 
+    /// [`LineIndex::location`] of each of `sorted` (increasing byte offsets), in one pass
+    /// over the text: O(text + offsets) instead of O(offsets × line length).
+    pub(crate) fn locations(&self, sorted: &[usize]) -> Vec<Location> {
+        let mut out = Vec::with_capacity(sorted.len());
+        // (line, byte offset counted up to, characters before it on that line)
+        let mut memo: Option<(usize, usize, usize)> = None;
+        for &raw in sorted {
+            let offset = raw.min(self.text.len());
+            let line = self.starts.partition_point(|&s| s <= offset).max(1);
+            let start = self.starts.get(line - 1).copied().unwrap_or(0);
+            // Characters starting before `offset`: count up to the next char boundary.
+            let mut end = offset;
+            while end < self.text.len() && !self.text.is_char_boundary(end) {
+                end += 1;
+            }
+            let (from, before) = match memo {
+                Some((l, at, n)) if l == line && at <= end => (at, n),
+                _ => (start, 0),
+            };
+            let n = before + self.text.get(from..end).map_or(0, |s| s.chars().count());
+            memo = Some((line, end, n));
+            out.push(Location {
+                line,
+                column: n + 1,
+            });
+        }
+        out
+    }
+
     /// The byte offset of a 1-based line and a 1-based *byte* column (as serde_json counts),
     /// clamped to the text.
     pub(crate) fn offset_of_byte_column(&self, line: usize, column: usize) -> usize {
@@ -125,6 +154,10 @@ mod tests {
         assert_eq!(ix.location(7), Location { line: 3, column: 1 });
         assert_eq!(ix.location(8), Location { line: 4, column: 1 });
         assert_eq!(ix.location(999), Location { line: 4, column: 2 });
+        let offsets: Vec<usize> = (0..12).collect();
+        let one_pass = ix.locations(&offsets);
+        let each: Vec<Location> = offsets.iter().map(|&o| ix.location(o)).collect();
+        assert_eq!(one_pass, each);
         assert_eq!(ix.offset_of_byte_column(2, 3), 5);
         assert_eq!(ix.offset_of_byte_column(9, 1), t.len());
     }

@@ -24,7 +24,6 @@ pub struct Site {
 
 /// A unit in the chain of command.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Unit {
     /// Unit id.
     pub id: Id,
@@ -40,7 +39,6 @@ pub struct Unit {
 
 /// A desk.
 #[derive(Debug, Clone)]
-#[allow(dead_code)]
 pub struct Desk {
     /// Desk id.
     pub id: Id,
@@ -258,7 +256,9 @@ impl Org {
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
         for (i, u) in spec.units.iter().enumerate() {
             let id = Id::from(&u.id);
-            check_id(&mut problems, &format!("units[{i}].id"), &u.id);
+            if u.id.trim().is_empty() {
+                check_id(&mut problems, &format!("units[{i}].id"), &u.id);
+            }
             if unit_ix.contains_key(&id) {
                 problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
                 continue;
@@ -270,15 +270,19 @@ impl Org {
         // Desks (first pass: ids).
         let mut desk_ix: HashMap<Id, DeskIx> = HashMap::with_capacity(spec.desks.len());
         let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desks.len());
+        let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desks.len());
         for (i, d) in spec.desks.iter().enumerate() {
             let id = Id::from(&d.id);
-            check_id(&mut problems, &format!("desks[{i}].id"), &d.id);
+            if d.id.trim().is_empty() {
+                check_id(&mut problems, &format!("desks[{i}].id"), &d.id);
+            }
             if desk_ix.contains_key(&id) {
                 problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
                 continue;
             }
-            desk_ix.insert(id, desk_spec_ix.len() as DeskIx);
+            desk_ix.insert(id.clone(), desk_spec_ix.len() as DeskIx);
             desk_spec_ix.push(i);
+            desk_ids.push(id);
         }
         // A duplicate is not built, but its references are still checked, so that one
         // load reports every error.
@@ -307,20 +311,20 @@ impl Org {
             let u = &spec.units[i];
             let id = Id::from(&u.id);
             let parent_ix = u.parent.as_ref().and_then(|p| {
-                lookup(
+                lookup_with(
                     &mut problems,
                     &unit_ix,
                     "unit",
-                    &format!("units[{i}].parent"),
+                    || format!("units[{i}].parent"),
                     p,
                 )
             });
             let duty_desk_ix = u.duty_desk.as_ref().and_then(|d| {
-                lookup(
+                lookup_with(
                     &mut problems,
                     &desk_ix,
                     "desk",
-                    &format!("units[{i}].duty_desk"),
+                    || format!("units[{i}].duty_desk"),
                     d,
                 )
             });
@@ -391,22 +395,25 @@ impl Org {
 
         // Desks (second pass).
         let mut hours_cache: HashMap<String, Hours> = HashMap::new();
+        // Languages and documents are few: share one `Id` per distinct name.
+        let mut names: HashMap<&str, Id> = HashMap::new();
         let mut desks = Vec::with_capacity(desk_spec_ix.len());
-        for &i in &desk_spec_ix {
+        for (k, &i) in desk_spec_ix.iter().enumerate() {
             let d = &spec.desks[i];
-            let id = Id::from(&d.id);
-            let unit = lookup(
+            let id = desk_ids.get(k).cloned().unwrap_or_else(|| Id::from(&d.id));
+            // Paths are formatted only when a reference is wrong.
+            let unit = lookup_with(
                 &mut problems,
                 &unit_ix,
                 "unit",
-                &format!("desks[{i}].unit"),
+                || format!("desks[{i}].unit"),
                 &d.unit,
             );
-            let site = lookup(
+            let site = lookup_with(
                 &mut problems,
                 &site_ix,
                 "site",
-                &format!("desks[{i}].site"),
+                || format!("desks[{i}].site"),
                 &d.site,
             );
             let hours = match d.hours.as_deref() {
@@ -438,7 +445,9 @@ impl Org {
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
             let mut capabilities: SmallVec<[Id; 4]> = SmallVec::new();
             for (j, c) in d.capabilities.iter().enumerate() {
-                check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
+                if c.trim().is_empty() {
+                    check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
+                }
                 let ix = intern(&mut symbols, &mut symbol_ix, c);
                 if capability_ixs.contains(&ix) {
                     problems.push(
@@ -457,11 +466,11 @@ impl Org {
             let mut refers: SmallVec<[(Id, Id); 1]> = SmallVec::new();
             let mut refers_ix: SmallVec<[(SymIx, DeskIx); 1]> = SmallVec::new();
             for (need, to) in &d.refers {
-                let target = lookup(
+                let target = lookup_with(
                     &mut problems,
                     &desk_ix,
                     "desk",
-                    &format!("desks[{i}].refers.{need}"),
+                    || format!("desks[{i}].refers.{need}"),
                     to,
                 );
                 if let Some(t) = target {
@@ -486,10 +495,18 @@ impl Org {
                     .map_or_else(|| Id::from(&d.site), |s| s.id.clone()),
                 capabilities,
                 authority: d.authority,
-                languages: d.languages.iter().map(Id::from).collect(),
+                languages: d
+                    .languages
+                    .iter()
+                    .map(|l| names.entry(l).or_insert_with(|| Id::from(l)).clone())
+                    .collect(),
                 hours,
                 wait_minutes: d.wait_minutes,
-                requires: d.requires.iter().map(Id::from).collect(),
+                requires: d
+                    .requires
+                    .iter()
+                    .map(|r| names.entry(r).or_insert_with(|| Id::from(r)).clone())
+                    .collect(),
                 refers,
                 unit_ix: unit.unwrap_or(0),
                 site_ix: site.unwrap_or(0),
@@ -690,12 +707,23 @@ fn lookup(
     path: &str,
     id: &str,
 ) -> Option<u32> {
+    lookup_with(problems, table, what, || path.to_owned(), id)
+}
+
+/// [`lookup`] with the problem's path built only when the id is unknown.
+fn lookup_with(
+    problems: &mut Vec<Problem>,
+    table: &HashMap<Id, u32>,
+    what: &str,
+    path: impl FnOnce() -> String,
+    id: &str,
+) -> Option<u32> {
     match table.get(id) {
         Some(&ix) => Some(ix),
         None => {
             let mut p = Problem::error(
                 ProblemKind::UnknownReference,
-                path,
+                path(),
                 format!("unknown {what} `{id}`"),
             )
             .with_id(id);

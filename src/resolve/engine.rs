@@ -12,7 +12,7 @@ use super::validate::Checked;
 use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::rule_index::Merge;
-use crate::compile::{Compiled, CompiledRule, DeskHot, MORE_LANGUAGES, ValueSource};
+use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, ValueSource};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
@@ -34,6 +34,8 @@ pub(crate) struct Ctx<'r> {
     pub req: &'r Request,
     pub origin: Option<SiteIx>,
     pub at: Option<DateTime<Utc>>,
+    /// The civil time at `at`.
+    pub at_local: Option<NaiveDateTime>,
 }
 
 impl<'r> Ctx<'r> {
@@ -41,7 +43,8 @@ impl<'r> Ctx<'r> {
         Ctx {
             req,
             origin: checked.origin,
-            at: checked.at,
+            at: checked.at.map(|(i, _)| i),
+            at_local: checked.at.map(|(_, l)| l),
         }
     }
 }
@@ -103,13 +106,14 @@ enum Fail {
     Language,
 }
 
-/// A desk picked, with its travel and cost.
+/// A desk picked, with its travel, cost and arrival.
 #[derive(Debug, Clone, Copy)]
 struct Pick {
     desk: DeskIx,
     travel: u32,
     cost: u32,
     rank: u32,
+    arrival: Option<Arrival>,
 }
 
 /// Arrival at a desk, as an instant and in civil time.
@@ -463,18 +467,22 @@ impl<'a> Engine<'a> {
     pub(crate) fn travel(&self, ctx: &Ctx<'_>, site: SiteIx) -> Option<u32> {
         match ctx.origin {
             None => Some(0),
-            Some(o) => self.org.travel_ix(o, site),
+            Some(o) => self.comp.travel(o, site),
         }
     }
 
     #[inline]
     pub(crate) fn arrival(&self, ctx: &Ctx<'_>, travel: u32) -> Option<Arrival> {
-        ctx.at.map(|t| {
-            let instant = plus_minutes(t, travel);
-            Arrival {
-                instant,
-                local: to_local(self.org.timezone, instant),
+        let t = ctx.at?;
+        if travel == 0 {
+            if let Some(local) = ctx.at_local {
+                return Some(Arrival { instant: t, local });
             }
+        }
+        let instant = plus_minutes(t, travel);
+        Some(Arrival {
+            instant,
+            local: to_local(self.org.timezone, instant),
         })
     }
 
@@ -568,6 +576,7 @@ impl<'a> Engine<'a> {
                 travel,
                 cost,
                 rank: h.rank,
+                arrival: a,
             });
         }
     }
@@ -589,12 +598,22 @@ impl<'a> Engine<'a> {
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        // A group cannot beat the best when travel plus its smallest wait
+                        // exceeds the best cost (waits can only be bounded this way when no
+                        // status update overrides one).
+                        let floor = |g: &Group| {
+                            if self.status.has_wait_overrides() {
+                                0
+                            } else {
+                                g.min_wait
+                            }
+                        };
                         if groups.len() < reach.len() {
                             for g in groups {
-                                let Some(t) = self.org.travel_ix(o, g.site) else {
+                                let Some(t) = self.comp.travel(o, g.site) else {
                                     continue;
                                 };
-                                if best.is_some_and(|b| t > b.cost) {
+                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
                                 self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
@@ -604,10 +623,13 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t > b.cost) {
                                     break;
                                 }
-                                let desks = caps.at_site(cap, s);
-                                if !desks.is_empty() {
-                                    self.scan(ctx, q, desks, t, true, true, &mut best);
+                                let Some(g) = caps.group_at(cap, s) else {
+                                    continue;
+                                };
+                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
+                                    continue;
                                 }
+                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
                             }
                         }
                     }
@@ -670,7 +692,7 @@ impl<'a> Engine<'a> {
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
                             for g in groups {
-                                if let Some(t) = self.org.travel_ix(o, g.site) {
+                                if let Some(t) = self.comp.travel(o, g.site) {
                                     group(caps.desks(g), t);
                                 }
                             }
@@ -736,6 +758,7 @@ impl<'a> Engine<'a> {
                 travel,
                 cost: travel.saturating_add(wait),
                 rank: h.rank,
+                arrival: Some(arr),
             };
             if best
                 .as_ref()
@@ -823,15 +846,15 @@ impl<'a> Engine<'a> {
         })
     }
 
-    fn opening_open(&self, ctx: &Ctx<'_>, travel: u32) -> Opening {
-        match self.arrival(ctx, travel) {
+    fn opening_open(arrival: Option<Arrival>) -> Opening {
+        match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::Open { arrival: a.local },
         }
     }
 
-    fn opening_later(&self, ctx: &Ctx<'_>, travel: u32, later: &Later<'_>) -> Opening {
-        match self.arrival(ctx, travel) {
+    fn opening_later(arrival: Option<Arrival>, later: &Later<'_>) -> Opening {
+        match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::OpensLater {
                 arrival: a.local,
@@ -846,7 +869,7 @@ impl<'a> Engine<'a> {
     fn duty_desk(&self, ctx: &Ctx<'_>, owner: Option<UnitIx>) -> Option<(DeskIx, u32, Opening)> {
         let mut unit = owner;
         let mut seen: SmallVec<[DeskIx; 8]> = SmallVec::new();
-        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>)> = None;
+        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>, Arrival)> = None;
         let mut steps = 0;
         while let Some(u) = unit {
             steps += 1;
@@ -870,19 +893,19 @@ impl<'a> Engine<'a> {
             };
             let arr = self.arrival(ctx, travel);
             if self.open_on_arrival(d, &h, arr.as_ref()) {
-                return Some((d, travel, self.opening_open(ctx, travel)));
+                return Some((d, travel, Self::opening_open(arr)));
             }
             if let Some(a) = &arr {
                 if let Some(later) = self.next_opening(d, &h, a) {
                     let serve = plus_minutes(later.opens, self.status.wait(d, h.wait));
                     if soonest.as_ref().is_none_or(|s| serve < s.0) {
-                        soonest = Some((serve, d, travel, later));
+                        soonest = Some((serve, d, travel, later, *a));
                     }
                 }
             }
         }
-        soonest.map(|(_, d, travel, later)| {
-            let opening = self.opening_later(ctx, travel, &later);
+        soonest.map(|(_, d, travel, later, a)| {
+            let opening = Self::opening_later(Some(a), &later);
             (d, travel, opening)
         })
     }
@@ -910,6 +933,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Resolve through the indexes; the explanation names the deciding rule only.
+    #[inline]
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
         let req = ctx.req;
         let lists = self.comp.rule_index.lists(req);
@@ -944,16 +968,17 @@ impl<'a> Engine<'a> {
     }
 
     /// Pick the desk for a decided rule, or escalate.
+    #[inline]
     fn route(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
         if let Some(p) = self.pick_open(ctx, q) {
-            let opening = self.opening_open(ctx, p.travel);
+            let opening = Self::opening_open(p.arrival);
             if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
                 return Outcome::Routed(a);
             }
         }
         if ctx.at.is_some() {
             if let Some((p, later)) = self.pick_soonest(ctx, q) {
-                let opening = self.opening_later(ctx, p.travel, &later);
+                let opening = Self::opening_later(p.arrival, &later);
                 if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
                     return Outcome::Routed(a);
                 }
@@ -1098,8 +1123,8 @@ impl<'a> Engine<'a> {
         let outcome = match chosen.and_then(|i| rows.get(i)) {
             Some(r) => {
                 let opening = match (&r.later, r.open) {
-                    (Some(l), false) => self.opening_later(ctx, r.travel, l),
-                    _ => self.opening_open(ctx, r.travel),
+                    (Some(l), false) => Self::opening_later(r.arrival, l),
+                    _ => Self::opening_open(r.arrival),
                 };
                 match self.assignment(ctx, r.desk, r.travel, opening, Some(q.rule)) {
                     Some(a) => Outcome::Routed(a),

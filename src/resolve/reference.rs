@@ -302,7 +302,7 @@ pub fn resolve(
     status: &[StatusUpdate],
     req: &Request,
 ) -> Result<Resolution, RequestError> {
-    validate::check(org, rules, req)?;
+    validate::check(&validate::Plain(org, rules), org, rules, req)?;
     let tz = org.timezone();
     let at: Option<DateTime<Utc>> = req.at.map(|t| super::time::instant(tz, t));
 

@@ -122,7 +122,12 @@ impl Router {
     /// exceeds the best cost), k desks looked at per group (cheapest first). No allocation
     /// besides the answer itself.
     pub fn resolve(&self, req: &Request) -> Result<Resolution, RequestError> {
-        let checked = validate::check(&self.org, &self.rules, req)?;
+        let checked = validate::check(
+            &validate::Fast(&self.compiled, &self.rules),
+            &self.org,
+            &self.rules,
+            req,
+        )?;
         let status = self.status.load();
         Ok(self.engine(&status).resolve(&Ctx::new(req, checked)))
     }
@@ -137,7 +142,12 @@ impl Router {
     /// # Complexity
     /// O(R + C): every rule and every desk with the capability.
     pub fn explain(&self, req: &Request) -> Result<Resolution, RequestError> {
-        let checked = validate::check(&self.org, &self.rules, req)?;
+        let checked = validate::check(
+            &validate::Fast(&self.compiled, &self.rules),
+            &self.org,
+            &self.rules,
+            req,
+        )?;
         let status = self.status.load();
         Ok(self.engine(&status).explain(&Ctx::new(req, checked)))
     }

@@ -16,9 +16,15 @@ pub const MAX_YEAR: i32 = 9998;
 
 /// The instant a civil time in `tz` denotes.
 pub(crate) fn local_to_instant(tz: Tz, n: NaiveDateTime) -> DateTime<Utc> {
+    local_to_instant_exact(tz, n).0
+}
+
+/// The instant a civil time in `tz` denotes, and whether that instant's civil time is `n`
+/// itself (false when `n` fell in a gap and was moved).
+fn local_to_instant_exact(tz: Tz, n: NaiveDateTime) -> (DateTime<Utc>, bool) {
     match tz.from_local_datetime(&n) {
-        LocalResult::Single(t) => t.with_timezone(&Utc),
-        LocalResult::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
+        LocalResult::Single(t) => (t.with_timezone(&Utc), true),
+        LocalResult::Ambiguous(a, b) => (a.min(b).with_timezone(&Utc), true),
         LocalResult::None => {
             // In a gap: read it with the offset in force before the gap, which lands the
             // same distance after the gap's end. A day earlier is before the gap and after
@@ -26,7 +32,7 @@ pub(crate) fn local_to_instant(tz: Tz, n: NaiveDateTime) -> DateTime<Utc> {
             let before = n.checked_sub_signed(Duration::days(1)).unwrap_or(n);
             let offset = i64::from(tz.offset_from_utc_datetime(&before).fix().local_minus_utc());
             let utc = n.checked_sub_signed(Duration::seconds(offset)).unwrap_or(n);
-            DateTime::from_naive_utc_and_offset(utc, Utc)
+            (DateTime::from_naive_utc_and_offset(utc, Utc), false)
         }
     }
 }
@@ -64,16 +70,37 @@ pub(crate) fn minutes_between(a: DateTime<Utc>, b: DateTime<Utc>) -> u32 {
 
 /// Check a request or status time is within the supported years.
 pub(crate) fn check_range(tz: Tz, t: RequestTime) -> Result<DateTime<Utc>, String> {
+    year_in_range(t)?;
+    Ok(instant(tz, t))
+}
+
+fn year_in_range(t: RequestTime) -> Result<(), String> {
     let year = match t {
         RequestTime::Instant(i) => i.year(),
         RequestTime::Local(n) => n.year(),
     };
-    if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
-        return Err(format!(
+    if (MIN_YEAR..=MAX_YEAR).contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
             "time `{t}` is out of range: years {MIN_YEAR} to {MAX_YEAR} are supported"
-        ));
+        ))
     }
-    Ok(instant(tz, t))
+}
+
+/// A checked request time: the instant and the civil time at it.
+pub(crate) fn check_range_local(
+    tz: Tz,
+    t: RequestTime,
+) -> Result<(DateTime<Utc>, NaiveDateTime), String> {
+    year_in_range(t)?;
+    Ok(match t {
+        RequestTime::Instant(i) => (i, to_local(tz, i)),
+        RequestTime::Local(n) => match local_to_instant_exact(tz, n) {
+            (i, true) => (i, n),
+            (i, false) => (i, to_local(tz, i)),
+        },
+    })
 }
 
 #[cfg(test)]

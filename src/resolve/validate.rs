@@ -1,11 +1,53 @@
 //! Checking a request against the organization and the rules before resolving it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::time::check_range;
+use super::time::check_range_local;
 use super::{Request, RequestError};
+use crate::compile::Compiled;
 use crate::model::{Org, SiteIx, UnitIx, closest_id};
-use crate::rules::{RESERVED_FACTS, RuleSet};
+use crate::rules::{Fact, RESERVED_FACTS, RuleSet};
+
+/// Where names are looked up: the org's and rules' own tables, or the router's.
+pub(crate) trait Lookup {
+    fn site(&self, s: &str) -> Option<SiteIx>;
+    fn unit(&self, u: &str) -> Option<UnitIx>;
+    fn fact(&self, f: &str) -> Option<&Fact>;
+}
+
+/// The organization's and rules' own tables.
+pub(crate) struct Plain<'a>(pub &'a Org, pub &'a RuleSet);
+
+impl Lookup for Plain<'_> {
+    fn site(&self, s: &str) -> Option<SiteIx> {
+        self.0.site_ix.get(s).copied()
+    }
+    fn unit(&self, u: &str) -> Option<UnitIx> {
+        self.0.unit_ix.get(u).copied()
+    }
+    fn fact(&self, f: &str) -> Option<&Fact> {
+        self.1.fact(f)
+    }
+}
+
+/// The router's fast-hashed tables.
+pub(crate) struct Fast<'a>(pub &'a Compiled, pub &'a RuleSet);
+
+impl Lookup for Fast<'_> {
+    #[inline]
+    fn site(&self, s: &str) -> Option<SiteIx> {
+        self.0.names.sites.get(s).copied()
+    }
+    #[inline]
+    fn unit(&self, u: &str) -> Option<UnitIx> {
+        self.0.names.units.get(u).copied()
+    }
+    #[inline]
+    fn fact(&self, f: &str) -> Option<&Fact> {
+        let ix = *self.0.names.facts.get(f)?;
+        self.1.facts.get(ix as usize)
+    }
+}
 
 /// Typo hints cost O(n) per miss: skip them on very large tables.
 const HINT_LIMIT: usize = 100_000;
@@ -18,8 +60,8 @@ pub(crate) struct Checked {
     /// The requesting unit.
     #[allow(dead_code)]
     pub unit: Option<UnitIx>,
-    /// The request's instant.
-    pub at: Option<DateTime<Utc>>,
+    /// The request's instant and the civil time at it.
+    pub at: Option<(DateTime<Utc>, NaiveDateTime)>,
 }
 
 fn hint<'a>(names: impl ExactSizeIterator<Item = &'a str>, target: &str) -> Option<String> {
@@ -31,33 +73,28 @@ fn hint<'a>(names: impl ExactSizeIterator<Item = &'a str>, target: &str) -> Opti
 
 /// Check a request: a need, known site and unit, declared facts with allowed values, a time
 /// in range.
-pub(crate) fn check(org: &Org, rules: &RuleSet, req: &Request) -> Result<Checked, RequestError> {
+pub(crate) fn check(
+    names: &impl Lookup,
+    org: &Org,
+    rules: &RuleSet,
+    req: &Request,
+) -> Result<Checked, RequestError> {
     if req.need.trim().is_empty() {
         return Err(RequestError::EmptyNeed);
     }
     let origin = match req.site.as_deref() {
         None => None,
-        Some(s) => Some(
-            org.site_ix
-                .get(s)
-                .copied()
-                .ok_or_else(|| RequestError::UnknownSite {
-                    id: s.to_owned(),
-                    hint: hint(org.sites.iter().map(|x| x.id.as_str()), s),
-                })?,
-        ),
+        Some(s) => Some(names.site(s).ok_or_else(|| RequestError::UnknownSite {
+            id: s.to_owned(),
+            hint: hint(org.sites.iter().map(|x| x.id.as_str()), s),
+        })?),
     };
     let unit = match req.unit.as_deref() {
         None => None,
-        Some(u) => Some(
-            org.unit_ix
-                .get(u)
-                .copied()
-                .ok_or_else(|| RequestError::UnknownUnit {
-                    id: u.to_owned(),
-                    hint: hint(org.units.iter().map(|x| x.id.as_str()), u),
-                })?,
-        ),
+        Some(u) => Some(names.unit(u).ok_or_else(|| RequestError::UnknownUnit {
+            id: u.to_owned(),
+            hint: hint(org.units.iter().map(|x| x.id.as_str()), u),
+        })?),
     };
     for (name, value) in &req.facts {
         if RESERVED_FACTS.contains(&name.as_str()) {
@@ -65,7 +102,7 @@ pub(crate) fn check(org: &Org, rules: &RuleSet, req: &Request) -> Result<Checked
                 "`{name}` is a request field, not a fact: give it as the request's `{name}`"
             )));
         }
-        match rules.fact(name) {
+        match names.fact(name) {
             Some(f) => f.check(value).map_err(RequestError::BadValue)?,
             None => {
                 return Err(RequestError::UnknownFact {
@@ -77,7 +114,7 @@ pub(crate) fn check(org: &Org, rules: &RuleSet, req: &Request) -> Result<Checked
     }
     let at = match req.at {
         None => None,
-        Some(t) => Some(check_range(org.timezone, t).map_err(RequestError::BadValue)?),
+        Some(t) => Some(check_range_local(org.timezone, t).map_err(RequestError::BadValue)?),
     };
     Ok(Checked { origin, unit, at })
 }

@@ -219,14 +219,14 @@ impl RuleSet {
             });
         }
 
-        // Every capability some desk offers, gathered once (not one scan of the desks per rule).
+        // Capabilities some desk offers, once (not a scan of every desk per rule).
         let offered: std::collections::HashSet<&str> = org
             .desks
             .iter()
             .flat_map(|d| d.capabilities.iter().map(|c| c.as_str()))
             .collect();
-        let mut rules: Vec<Rule> = Vec::new();
-        let mut rule_ids: HashMap<Id, usize> = HashMap::new();
+        let mut rules: Vec<Rule> = Vec::with_capacity(spec.rules.len());
+        let mut rule_ids: HashMap<Id, usize> = HashMap::with_capacity(spec.rules.len());
         for (i, r) in spec.rules.iter().enumerate() {
             let path = format!("rules[{i}]");
             let id = Id::from(&r.id);

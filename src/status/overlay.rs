@@ -11,7 +11,7 @@ use crate::model::{DeskIx, Id, Org, SymIx};
 use crate::resolve::RequestTime;
 use crate::resolve::time::check_range;
 
-type IxBuild = crate::compile::hash::FastBuild;
+type IxBuild = crate::compile::FastBuild;
 
 /// A desk closed by a status update.
 #[derive(Debug, Clone, PartialEq)]
