@@ -57,7 +57,7 @@
 //! (desk, need) referral and costs the length of its path.
 //!
 //! Measured (release build, 2-core machine): a generated organization of 100 000 desks
-//! and 10 000 rules (`rightdesk::synth`, seed 7) is analysed in about 3.3 s, every rule
+//! and 10 000 rules (`rightdesk::synth`, seed 7) is analysed in 3–4 s, every rule
 //! decided exactly; the police example in a few milliseconds.
 //!
 //! # Example
