@@ -17,7 +17,7 @@ pub struct Args {
     pub rules: PathBuf,
     /// When customers arrive, for tracing referral paths (opening hours and queues count).
     /// Without it, hours are ignored.
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = RequestTime::parse)]
     pub at: Option<RequestTime>,
     /// A file of live status updates (desks closed today) applied before the analysis.
     #[arg(long, value_name = "FILE")]
@@ -25,10 +25,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-}
-
-fn parse_time(s: &str) -> Result<RequestTime, String> {
-    RequestTime::parse(s)
 }
 
 #[derive(Serialize)]

@@ -37,12 +37,8 @@ pub struct Args {
     #[arg(long, requires = "rules")]
     pub worst: bool,
     /// When the customer arrives (opening hours count on the highlighted path).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = RequestTime::parse)]
     pub at: Option<RequestTime>,
-}
-
-fn parse_time(s: &str) -> Result<RequestTime, String> {
-    RequestTime::parse(s)
 }
 
 /// Exit 0 with the graph on stdout.

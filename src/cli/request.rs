@@ -23,7 +23,7 @@ pub struct RequestArgs {
     pub site: Option<String>,
     /// When: `2026-11-30T09:15` (organization's local time) or RFC 3339 with an offset.
     /// Without it, opening hours are not considered.
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = RequestTime::parse)]
     pub at: Option<RequestTime>,
     /// The customer's language, e.g. `es`.
     #[arg(long, value_name = "LANG")]
@@ -35,10 +35,6 @@ pub struct RequestArgs {
     /// applied before resolving.
     #[arg(long, value_name = "FILE")]
     pub status: Option<PathBuf>,
-}
-
-fn parse_time(s: &str) -> Result<RequestTime, String> {
-    RequestTime::parse(s)
 }
 
 impl RequestArgs {

@@ -21,7 +21,7 @@ pub struct Args {
     #[arg(long, value_name = "NEED")]
     pub need: String,
     /// When the customer arrives at the first desk (opening hours count from there).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, value_name = "TIME", value_parser = RequestTime::parse)]
     pub at: Option<RequestTime>,
     /// A file of live status updates applied first.
     #[arg(long, value_name = "FILE")]
@@ -29,10 +29,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-}
-
-fn parse_time(s: &str) -> Result<RequestTime, String> {
-    RequestTime::parse(s)
 }
 
 /// Exit 0 whenever the path is traced, however it ends.
