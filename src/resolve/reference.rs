@@ -481,20 +481,7 @@ pub fn resolve(
             }
         }
         if let Some(s) = soonest {
-            let opening = Opening::OpensLater {
-                arrival: to_local(tz, plus_minutes(t0, s.travel)),
-                opens: s.opens,
-                reason: s.reason,
-            };
-            let a = assignment(
-                org,
-                &org.desks()[s.desk],
-                &live(org, &org.desks()[s.desk], status),
-                s.travel,
-                req.site.is_some(),
-                opening,
-                rule,
-            );
+            let a = s.assignment(org, status, tz, t0, req.site.is_some(), rule);
             return Ok(Resolution {
                 outcome: Outcome::Routed(a),
                 explanation,
@@ -562,18 +549,12 @@ pub fn resolve(
     }
     let outcome = match soonest {
         Some(s) => {
-            let opening = Opening::OpensLater {
-                arrival: to_local(tz, plus_minutes(at.unwrap_or_default(), s.travel)),
-                opens: s.opens,
-                reason: s.reason,
-            };
-            let to = assignment(
+            let to = s.assignment(
                 org,
-                &org.desks()[s.desk],
-                &live(org, &org.desks()[s.desk], status),
-                s.travel,
+                status,
+                tz,
+                at.unwrap_or_default(),
                 req.site.is_some(),
-                opening,
                 rule,
             );
             Outcome::Escalated { to, gap }
@@ -594,4 +575,33 @@ struct Soonest {
     travel: u32,
     opens: NaiveDateTime,
     reason: Option<String>,
+}
+
+impl Soonest {
+    /// The customer is sent to this desk, leaving at `start`, and waits for it to open.
+    fn assignment(
+        self,
+        org: &Org,
+        status: &[StatusUpdate],
+        tz: chrono_tz::Tz,
+        start: DateTime<Utc>,
+        has_origin: bool,
+        rule: &Rule,
+    ) -> Assignment {
+        let desk = &org.desks()[self.desk];
+        let opening = Opening::OpensLater {
+            arrival: to_local(tz, plus_minutes(start, self.travel)),
+            opens: self.opens,
+            reason: self.reason,
+        };
+        assignment(
+            org,
+            desk,
+            &live(org, desk, status),
+            self.travel,
+            has_origin,
+            opening,
+            rule,
+        )
+    }
 }
