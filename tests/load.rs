@@ -370,14 +370,14 @@ fn yaml_json_and_toml_load_the_same_org_and_rules() {
         .iter()
         .map(|f| load::org_from_path(data(f)).unwrap_or_else(|e| panic!("{e}")))
         .collect();
-    assert_eq!(orgs[0].spec(), orgs[1].spec());
-    assert_eq!(orgs[0].spec(), orgs[2].spec());
+    assert_eq!(orgs[0].to_spec(), orgs[1].to_spec());
+    assert_eq!(orgs[0].to_spec(), orgs[2].to_spec());
     let rules: Vec<_> = ["rules.yaml", "rules.json", "rules.toml"]
         .iter()
         .map(|f| load::rules_from_path(data(f), &orgs[0]).unwrap_or_else(|e| panic!("{e}")))
         .collect();
-    assert_eq!(rules[0].spec(), rules[1].spec());
-    assert_eq!(rules[0].spec(), rules[2].spec());
+    assert_eq!(rules[0].to_spec(), rules[1].to_spec());
+    assert_eq!(rules[0].to_spec(), rules[2].to_spec());
     assert_eq!(rules[0].rules().len(), 3);
     assert!(rules[0].warnings().is_empty());
     // Unicode ids work; `no` (Norwegian) is text, not a boolean.

@@ -111,7 +111,6 @@ pub struct RuleSet {
     pub(crate) fact_ix: HashMap<Id, usize>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) warnings: Vec<Problem>,
-    pub(crate) spec: RuleSetSpec,
 }
 
 impl RuleSet {
@@ -210,7 +209,7 @@ impl RuleSet {
                 question: f
                     .question
                     .clone()
-                    .unwrap_or_else(|| format!("What is your {}?", f.id.replace('_', " "))),
+                    .unwrap_or_else(|| default_question(&f.id)),
                 id,
                 kind: f.kind,
                 values: f.values.clone(),
@@ -364,7 +363,6 @@ impl RuleSet {
             fact_ix,
             rules,
             warnings: problems,
-            spec,
         })
     }
 
@@ -393,10 +391,80 @@ impl RuleSet {
         &self.warnings
     }
 
-    /// The spec these rules were built from.
-    pub fn spec(&self) -> &RuleSetSpec {
-        &self.spec
+    /// The rules as a spec, rebuilt from the validated rules (which do not keep the file's
+    /// data), in file order.
+    ///
+    /// `RuleSet::from_spec(rules.to_spec(), &org)` gives back the same rules, whose
+    /// `to_spec()` is equal to this one. It is an equivalent spec, not always the one the
+    /// rules were built from: a fact's question equal to the default one, an `owner` equal
+    /// to the `unit` and an empty `when` are left out.
+    ///
+    /// # Complexity
+    /// Linear in the size of the rules.
+    ///
+    /// # Example
+    /// ```
+    /// use rightdesk::{Org, OrgSpec, RuleSet, RuleSetSpec};
+    /// let org = Org::from_spec(serde_json::from_str::<OrgSpec>(r#"{
+    ///   "sites": [{"id": "hq"}], "units": [{"id": "records"}],
+    ///   "desks": [{"id": "counter", "unit": "records", "site": "hq",
+    ///              "capabilities": ["report.copy"]}]
+    /// }"#)?)?;
+    /// let spec: RuleSetSpec = serde_json::from_str(r#"{
+    ///   "facts": [{"id": "injured", "type": "bool"}],
+    ///   "rules": [{"id": "copy", "when": {"fact": "injured", "eq": false},
+    ///              "then": {"capability": "report.copy", "unit": "records"}}]
+    /// }"#)?;
+    /// let rules = RuleSet::from_spec(spec.clone(), &org)?;
+    /// assert_eq!(rules.to_spec(), spec);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_spec(&self) -> RuleSetSpec {
+        let facts = self
+            .facts
+            .iter()
+            .map(|f| FactSpec {
+                id: f.id.to_string(),
+                kind: f.kind,
+                values: f.values.clone(),
+                min: f.min,
+                max: f.max,
+                question: (f.question != default_question(&f.id)).then(|| f.question.clone()),
+            })
+            .collect();
+        let mut in_file_order: Vec<&Rule> = self.rules.iter().collect();
+        in_file_order.sort_by_key(|r| r.order);
+        let rules = in_file_order
+            .into_iter()
+            .map(|r| RuleSpec {
+                id: r.id.to_string(),
+                description: r.description.clone(),
+                priority: r.priority,
+                when: (!matches!(&r.when, Condition::All(v) if v.is_empty()))
+                    .then(|| r.when.clone()),
+                then: ThenSpec {
+                    capability: r.capability.to_string(),
+                    authority: r.authority,
+                    unit: r.unit.as_ref().map(Id::to_string),
+                    site: r.site.as_ref().map(Id::to_string),
+                    desk: DeskConstraintsSpec {
+                        language: r.language.clone(),
+                        site: r.desk_site.clone(),
+                    },
+                    owner: (r.owner != r.unit)
+                        .then(|| r.owner.as_ref().map(Id::to_string))
+                        .flatten(),
+                    bring: r.bring.iter().map(Id::to_string).collect(),
+                },
+            })
+            .collect();
+        RuleSetSpec { facts, rules }
     }
+}
+
+/// The question asked for a fact declared without one.
+fn default_question(fact: &str) -> String {
+    format!("What is your {}?", fact.replace('_', " "))
 }
 
 #[allow(clippy::too_many_arguments)]
