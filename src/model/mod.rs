@@ -4,10 +4,12 @@
 //! inside and ids outside.
 
 mod id;
+mod list;
 mod org;
 pub mod spec;
 
 pub use id::Id;
+pub use list::List;
 pub(crate) use org::closest_id;
 pub use org::{Desk, Org, OrgEdge, OrgNode, Site, Unit};
 pub use spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};

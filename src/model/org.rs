@@ -8,9 +8,13 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
 use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
-use super::{DeskIx, Id, SiteIx, SymIx, UnitIx};
+use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
 use crate::problem::{Problem, ProblemKind, Problems};
+
+/// A hash map with a fast hasher for ids and indexes (the keys are not attacker-chosen
+/// hash-flooding material worth SipHash: they come from the organization file).
+pub(crate) type FxMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 /// A site: a building or other place.
 #[derive(Debug, Clone)]
@@ -50,23 +54,23 @@ pub struct Desk {
     /// The site where it is.
     pub site: Id,
     /// What it can solve.
-    pub capabilities: SmallVec<[Id; 4]>,
+    pub capabilities: Box<[Id]>,
     /// Authority level.
     pub authority: u32,
     /// Languages spoken (empty: unspecified).
-    pub languages: SmallVec<[Id; 2]>,
+    pub languages: List<Id>,
     /// Opening hours.
     pub hours: Hours,
     /// Expected queue in minutes.
     pub wait_minutes: u32,
     /// What the customer must bring.
-    pub requires: SmallVec<[Id; 2]>,
+    pub requires: List<Id>,
     /// Today's practice: need → desk it sends people to, sorted by need.
-    pub refers: SmallVec<[(Id, Id); 1]>,
+    pub refers: List<(Id, Id)>,
     pub(crate) unit_ix: UnitIx,
     pub(crate) site_ix: SiteIx,
-    pub(crate) capability_ixs: SmallVec<[SymIx; 4]>,
-    pub(crate) refers_ix: SmallVec<[(SymIx, DeskIx); 1]>,
+    pub(crate) capability_ixs: Box<[SymIx]>,
+    pub(crate) refers_ix: List<(SymIx, DeskIx)>,
 }
 
 /// A node of the organization graph.
@@ -108,14 +112,14 @@ pub struct Org {
     pub(crate) sites: Vec<Site>,
     pub(crate) units: Vec<Unit>,
     pub(crate) desks: Vec<Desk>,
-    pub(crate) site_ix: HashMap<Id, SiteIx>,
-    pub(crate) unit_ix: HashMap<Id, UnitIx>,
-    pub(crate) desk_ix: HashMap<Id, DeskIx>,
+    pub(crate) site_ix: FxMap<Id, SiteIx>,
+    pub(crate) unit_ix: FxMap<Id, UnitIx>,
+    pub(crate) desk_ix: FxMap<Id, DeskIx>,
     /// Interned capability and need names.
     pub(crate) symbols: Vec<Id>,
-    pub(crate) symbol_ix: HashMap<Id, SymIx>,
+    pub(crate) symbol_ix: FxMap<Id, SymIx>,
     /// (from, to) → minutes; same site is 0; absent is unreachable.
-    pub(crate) travel: HashMap<(SiteIx, SiteIx), u32>,
+    pub(crate) travel: FxMap<(SiteIx, SiteIx), u32>,
     /// Built on the first [`Org::graph`] call: routing never needs it, analysis does.
     pub(crate) graph: OnceLock<DiGraph<OrgNode, OrgEdge>>,
 }
@@ -178,7 +182,8 @@ impl Org {
 
         // Sites.
         let mut sites = Vec::with_capacity(spec.sites.len());
-        let mut site_ix: HashMap<Id, SiteIx> = HashMap::with_capacity(spec.sites.len());
+        let mut site_ix: FxMap<Id, SiteIx> =
+            FxMap::with_capacity_and_hasher(spec.sites.len(), Default::default());
         for (i, s) in spec.sites.iter().enumerate() {
             let id = Id::from(&s.id);
             check_id(&mut problems, &format!("sites[{i}].id"), &s.id);
@@ -199,8 +204,8 @@ impl Org {
         }
 
         // Travel.
-        let mut travel: HashMap<(SiteIx, SiteIx), u32> = HashMap::new();
-        let mut explicit: HashMap<(SiteIx, SiteIx), usize> = HashMap::new();
+        let mut travel: FxMap<(SiteIx, SiteIx), u32> = FxMap::default();
+        let mut explicit: FxMap<(SiteIx, SiteIx), usize> = FxMap::default();
         for (i, t) in spec.travel.iter().enumerate() {
             let from = lookup(
                 &mut problems,
@@ -250,7 +255,8 @@ impl Org {
         }
 
         // Units (first pass: ids).
-        let mut unit_ix: HashMap<Id, UnitIx> = HashMap::with_capacity(spec.units.len());
+        let mut unit_ix: FxMap<Id, UnitIx> =
+            FxMap::with_capacity_and_hasher(spec.units.len(), Default::default());
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
         for (i, u) in spec.units.iter().enumerate() {
             let id = Id::from(&u.id);
@@ -266,7 +272,8 @@ impl Org {
         }
 
         // Desks (first pass: ids).
-        let mut desk_ix: HashMap<Id, DeskIx> = HashMap::with_capacity(spec.desks.len());
+        let mut desk_ix: FxMap<Id, DeskIx> =
+            FxMap::with_capacity_and_hasher(spec.desks.len(), Default::default());
         let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desks.len());
         let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desks.len());
         for (i, d) in spec.desks.iter().enumerate() {
@@ -379,8 +386,8 @@ impl Org {
 
         // Symbols.
         let mut symbols: Vec<Id> = Vec::new();
-        let mut symbol_ix: HashMap<Id, SymIx> = HashMap::new();
-        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut HashMap<Id, SymIx>, s: &str) -> SymIx {
+        let mut symbol_ix: FxMap<Id, SymIx> = FxMap::default();
+        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut FxMap<Id, SymIx>, s: &str) -> SymIx {
             if let Some(&ix) = symbol_ix.get(s) {
                 return ix;
             }
@@ -392,9 +399,11 @@ impl Org {
         }
 
         // Desks (second pass).
-        let mut hours_cache: HashMap<String, Hours> = HashMap::new();
-        // Languages and documents are few: share one `Id` per distinct name.
-        let mut names: HashMap<&str, Id> = HashMap::new();
+        let mut hours_cache: FxMap<String, Hours> = FxMap::default();
+        // Languages and documents are few: share one `Id` per distinct name, and one list
+        // per distinct list of them.
+        let mut names: FxMap<&str, Id> = FxMap::default();
+        let mut lists: FxMap<&[String], List<Id>> = FxMap::default();
         let mut desks = Vec::with_capacity(desk_spec_ix.len());
         for (k, &i) in desk_spec_ix.iter().enumerate() {
             let d = &spec.desks[i];
@@ -441,7 +450,6 @@ impl Org {
                 },
             };
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
-            let mut capabilities: SmallVec<[Id; 4]> = SmallVec::new();
             for (j, c) in d.capabilities.iter().enumerate() {
                 if c.trim().is_empty() {
                     check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
@@ -459,10 +467,14 @@ impl Org {
                     continue;
                 }
                 capability_ixs.push(ix);
-                capabilities.push(symbols[ix as usize].clone());
             }
-            let mut refers: SmallVec<[(Id, Id); 1]> = SmallVec::new();
-            let mut refers_ix: SmallVec<[(SymIx, DeskIx); 1]> = SmallVec::new();
+            let capabilities: Box<[Id]> = capability_ixs
+                .iter()
+                .filter_map(|&c| symbols.get(c as usize).cloned())
+                .collect();
+            let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
+            let mut refers: Vec<(Id, Id)> = Vec::new();
+            let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
             for (need, to) in &d.refers {
                 let target = lookup_with(
                     &mut problems,
@@ -473,7 +485,11 @@ impl Org {
                 );
                 if let Some(t) = target {
                     let n = intern(&mut symbols, &mut symbol_ix, need);
-                    refers.push((symbols[n as usize].clone(), Id::from(to)));
+                    let to = desk_ids
+                        .get(t as usize)
+                        .cloned()
+                        .unwrap_or_else(|| Id::from(to));
+                    refers.push((symbols[n as usize].clone(), to));
                     refers_ix.push((n, t));
                 }
             }
@@ -493,23 +509,15 @@ impl Org {
                     .map_or_else(|| Id::from(&d.site), |s| s.id.clone()),
                 capabilities,
                 authority: d.authority,
-                languages: d
-                    .languages
-                    .iter()
-                    .map(|l| names.entry(l).or_insert_with(|| Id::from(l)).clone())
-                    .collect(),
+                languages: shared_list(&mut lists, &mut names, &d.languages),
                 hours,
                 wait_minutes: d.wait_minutes,
-                requires: d
-                    .requires
-                    .iter()
-                    .map(|r| names.entry(r).or_insert_with(|| Id::from(r)).clone())
-                    .collect(),
-                refers,
+                requires: shared_list(&mut lists, &mut names, &d.requires),
+                refers: refers.into(),
                 unit_ix: unit.unwrap_or(0),
                 site_ix: site.unwrap_or(0),
                 capability_ixs,
-                refers_ix,
+                refers_ix: refers_ix.into(),
             });
         }
 
@@ -772,6 +780,31 @@ impl Org {
     }
 }
 
+/// The shared list of ids for these names (languages or documents).
+fn shared_list<'a>(
+    lists: &mut FxMap<&'a [String], List<Id>>,
+    names: &mut FxMap<&'a str, Id>,
+    items: &'a [String],
+) -> List<Id> {
+    if items.is_empty() {
+        return List::new();
+    }
+    lists
+        .entry(items)
+        .or_insert_with(|| {
+            items
+                .iter()
+                .map(|n| {
+                    names
+                        .entry(n)
+                        .or_insert_with(|| Id::from(n.as_str()))
+                        .clone()
+                })
+                .collect()
+        })
+        .clone()
+}
+
 fn check_id(problems: &mut Vec<Problem>, path: &str, id: &str) {
     if id.trim().is_empty() {
         problems.push(
@@ -793,7 +826,7 @@ fn duplicate(what: &str, path: &str, id: &Id) -> Problem {
 
 fn lookup(
     problems: &mut Vec<Problem>,
-    table: &HashMap<Id, u32>,
+    table: &FxMap<Id, u32>,
     what: &str,
     path: &str,
     id: &str,
@@ -804,7 +837,7 @@ fn lookup(
 /// [`lookup`] with the problem's path built only when the id is unknown.
 fn lookup_with(
     problems: &mut Vec<Problem>,
-    table: &HashMap<Id, u32>,
+    table: &FxMap<Id, u32>,
     what: &str,
     path: impl FnOnce() -> String,
     id: &str,
