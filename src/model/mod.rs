@@ -4,6 +4,7 @@
 //! inside and ids outside.
 
 mod id;
+mod index;
 mod list;
 mod org;
 pub mod spec;

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
+use super::index::IdIndex;
 use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
@@ -114,7 +115,8 @@ pub struct Org {
     pub(crate) desks: Vec<Desk>,
     pub(crate) site_ix: FxMap<Id, SiteIx>,
     pub(crate) unit_ix: FxMap<Id, UnitIx>,
-    pub(crate) desk_ix: FxMap<Id, DeskIx>,
+    /// Desk id → index into `desks` (the ids are the desks' own).
+    pub(crate) desk_ix: IdIndex,
     /// Interned capability and need names.
     pub(crate) symbols: Vec<Id>,
     pub(crate) symbol_ix: FxMap<Id, SymIx>,
@@ -272,8 +274,7 @@ impl Org {
         }
 
         // Desks (first pass: ids).
-        let mut desk_ix: FxMap<Id, DeskIx> =
-            FxMap::with_capacity_and_hasher(spec.desks.len(), Default::default());
+        let mut desk_ix = IdIndex::with_capacity(spec.desks.len());
         let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desks.len());
         let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desks.len());
         for (i, d) in spec.desks.iter().enumerate() {
@@ -281,14 +282,21 @@ impl Org {
             if d.id.trim().is_empty() {
                 check_id(&mut problems, &format!("desks[{i}].id"), &d.id);
             }
-            if desk_ix.contains_key(&id) {
+            let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
+            if desk_ix
+                .insert(&id, desk_spec_ix.len() as DeskIx, key)
+                .is_err()
+            {
                 problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
                 continue;
             }
-            desk_ix.insert(id.clone(), desk_spec_ix.len() as DeskIx);
             desk_spec_ix.push(i);
             desk_ids.push(id);
         }
+        let desk_table = DeskTable {
+            index: &desk_ix,
+            ids: &desk_ids,
+        };
         // A duplicate is not built, but its references are still checked, so that one
         // load reports every error.
         for (i, d) in spec.desks.iter().enumerate() {
@@ -327,7 +335,7 @@ impl Org {
             let duty_desk_ix = u.duty_desk.as_ref().and_then(|d| {
                 lookup_with(
                     &mut problems,
-                    &desk_ix,
+                    &desk_table,
                     "desk",
                     || format!("units[{i}].duty_desk"),
                     d,
@@ -478,7 +486,7 @@ impl Org {
             for (need, to) in &d.refers {
                 let target = lookup_with(
                     &mut problems,
-                    &desk_ix,
+                    &desk_table,
                     "desk",
                     || format!("desks[{i}].refers.{need}"),
                     to,
@@ -585,7 +593,14 @@ impl Org {
 
     /// The desk with this id.
     pub fn desk(&self, id: &str) -> Option<&Desk> {
-        self.desk_ix.get(id).map(|&i| &self.desks[i as usize])
+        self.desk_index(id).and_then(|i| self.desks.get(i as usize))
+    }
+
+    /// The index in [`Org::desks`] of the desk with this id.
+    pub(crate) fn desk_index(&self, id: &str) -> Option<DeskIx> {
+        self.desk_ix.get(id, |i| {
+            self.desks.get(i as usize).map_or("", |d| d.id.as_str())
+        })
     }
 
     /// Travel minutes from one site to another: `Some(0)` within a site, `None` when the
@@ -824,9 +839,47 @@ fn duplicate(what: &str, path: &str, id: &Id) -> Problem {
     .with_hint(format!("each {what} needs its own id"))
 }
 
+/// A table of ids to look references up in.
+trait IdTable {
+    fn find(&self, id: &str) -> Option<u32>;
+    fn count(&self) -> usize;
+    fn ids(&self) -> impl Iterator<Item = &str>;
+}
+
+impl IdTable for FxMap<Id, u32> {
+    fn find(&self, id: &str) -> Option<u32> {
+        self.get(id).copied()
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keys().map(|k| k.as_str())
+    }
+}
+
+/// The desks' ids while an organization is built, with their index.
+struct DeskTable<'a> {
+    index: &'a IdIndex,
+    ids: &'a [Id],
+}
+
+impl IdTable for DeskTable<'_> {
+    fn find(&self, id: &str) -> Option<u32> {
+        self.index
+            .get(id, |i| self.ids.get(i as usize).map_or("", |d| d.as_str()))
+    }
+    fn count(&self) -> usize {
+        self.ids.len()
+    }
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(|d| d.as_str())
+    }
+}
+
 fn lookup(
     problems: &mut Vec<Problem>,
-    table: &FxMap<Id, u32>,
+    table: &impl IdTable,
     what: &str,
     path: &str,
     id: &str,
@@ -837,13 +890,13 @@ fn lookup(
 /// [`lookup`] with the problem's path built only when the id is unknown.
 fn lookup_with(
     problems: &mut Vec<Problem>,
-    table: &FxMap<Id, u32>,
+    table: &impl IdTable,
     what: &str,
     path: impl FnOnce() -> String,
     id: &str,
 ) -> Option<u32> {
-    match table.get(id) {
-        Some(&ix) => Some(ix),
+    match table.find(id) {
+        Some(ix) => Some(ix),
         None => {
             let mut p = Problem::error(
                 ProblemKind::UnknownReference,
@@ -852,8 +905,8 @@ fn lookup_with(
             )
             .with_id(id);
             // Typo hints cost O(n) per miss: skip them on very large tables.
-            let hint = if table.len() <= 100_000 {
-                closest_id(table.keys().map(|k| k.as_str()), id)
+            let hint = if table.count() <= 100_000 {
+                closest_id(table.ids(), id)
             } else {
                 None
             };
