@@ -11,8 +11,8 @@ pub mod spec;
 
 pub use id::Id;
 pub use list::List;
-pub(crate) use org::closest_id;
 pub use org::{Desk, Org, OrgEdge, OrgNode, Site, Unit};
+pub(crate) use org::{FxMap, closest_id};
 pub use spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 
 /// Index of a site in [`Org::sites`].
