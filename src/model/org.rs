@@ -260,6 +260,7 @@ impl Org {
         let mut unit_ix: FxMap<Id, UnitIx> =
             FxMap::with_capacity_and_hasher(spec.units.len(), Default::default());
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
+        let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.units.len());
         for (i, u) in spec.units.iter().enumerate() {
             let id = Id::from(&u.id);
             if u.id.trim().is_empty() {
@@ -269,8 +270,9 @@ impl Org {
                 problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
                 continue;
             }
-            unit_ix.insert(id, unit_spec_ix.len() as UnitIx);
+            unit_ix.insert(id.clone(), unit_spec_ix.len() as UnitIx);
             unit_spec_ix.push(i);
+            unit_ids.push(id);
         }
 
         // Desks (first pass: ids).
@@ -320,9 +322,9 @@ impl Org {
 
         // Units (second pass: references).
         let mut units = Vec::with_capacity(unit_spec_ix.len());
-        for &i in &unit_spec_ix {
+        for (k, &i) in unit_spec_ix.iter().enumerate() {
             let u = &spec.units[i];
-            let id = Id::from(&u.id);
+            let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(&u.id));
             let parent_ix = u.parent.as_ref().and_then(|p| {
                 lookup_with(
                     &mut problems,
@@ -348,8 +350,13 @@ impl Org {
                     .map(Id::from)
                     .unwrap_or_else(|| id.clone()),
                 id,
-                parent: u.parent.as_deref().map(Id::from),
-                duty_desk: u.duty_desk.as_deref().map(Id::from),
+                // Share the parent's and the duty desk's ids rather than copying the strings.
+                parent: parent_ix
+                    .and_then(|p| unit_ids.get(p as usize).cloned())
+                    .or_else(|| u.parent.as_deref().map(Id::from)),
+                duty_desk: duty_desk_ix
+                    .and_then(|d| desk_ids.get(d as usize).cloned())
+                    .or_else(|| u.duty_desk.as_deref().map(Id::from)),
                 parent_ix,
                 duty_desk_ix,
             });
