@@ -953,3 +953,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn org_json_depth_is_checked_with_or_without_the_pre_scan() {
+    // A parsed organization file is at most 4 levels deep (file, desks, desk, refers):
+    // good files skip the nesting pre-scan, but a limit below that still applies, and a
+    // deep bad file is still reported as too deep.
+    let org = r#"{"sites": [{"id": "hq"}], "units": [{"id": "u"}],
+        "desks": [{"id": "d", "unit": "u", "site": "hq", "refers": {"x": "d"}}]}"#;
+    assert!(load::org_from_str(org, Format::Json, None).is_ok());
+    let mut limits = Limits::default();
+    limits.max_depth = 4;
+    assert!(load::org_from_str_with_limits(org, Format::Json, None, &limits).is_ok());
+    limits.max_depth = 3;
+    let p = one(problems(
+        load::org_from_str_with_limits(org, Format::Json, None, &limits).unwrap_err(),
+    ));
+    assert_eq!(p.kind, ProblemKind::TooLarge, "{p}");
+    let deep = format!(r#"{{"desks": {}1{}}}"#, "[".repeat(100), "]".repeat(100));
+    let p = one(problems(
+        load::org_from_str(&deep, Format::Json, None).unwrap_err(),
+    ));
+    assert_eq!(p.kind, ProblemKind::TooLarge, "{p}");
+    assert!(p.message.contains("deeper than 64"), "{p}");
+}
