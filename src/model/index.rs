@@ -3,19 +3,16 @@
 
 use std::hash::BuildHasher;
 
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
+use hashbrown::{DefaultHashBuilder, HashTable};
 
 /// A hash index from ids to positions in a table that holds the ids: 4 bytes per entry
 /// (plus one control byte), where a `HashMap<Id, u32>` takes 24 and a second pointer to
 /// the string. Every look-up names the table's ids with `key(ix)`.
+/// Hashed with foldhash, seeded per index (ids may come from an untrusted file).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
     table: HashTable<u32>,
-}
-
-fn hash(id: &str) -> u64 {
-    FxBuildHasher.hash_one(id)
+    hasher: DefaultHashBuilder,
 }
 
 impl IdIndex {
@@ -23,12 +20,15 @@ impl IdIndex {
     pub(crate) fn with_capacity(n: usize) -> IdIndex {
         IdIndex {
             table: HashTable::with_capacity(n),
+            hasher: DefaultHashBuilder::default(),
         }
     }
 
     /// The index of `id`, if indexed.
     pub(crate) fn get<'a>(&self, id: &str, key: impl Fn(u32) -> &'a str) -> Option<u32> {
-        self.table.find(hash(id), |&ix| key(ix) == id).copied()
+        self.table
+            .find(self.hasher.hash_one(id), |&ix| key(ix) == id)
+            .copied()
     }
 
     /// Index `id` at `ix`, unless it is already indexed: then `Err` with its index.
@@ -38,11 +38,13 @@ impl IdIndex {
         ix: u32,
         key: impl Fn(u32) -> &'a str,
     ) -> Result<(), u32> {
-        let h = hash(id);
+        let h = self.hasher.hash_one(id);
         if let Some(&old) = self.table.find(h, |&i| key(i) == id) {
             return Err(old);
         }
-        self.table.insert_unique(h, ix, |&i| hash(key(i)));
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(h, ix, |&i| hasher.hash_one(key(i)));
         Ok(())
     }
 }

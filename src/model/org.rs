@@ -13,9 +13,10 @@ use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
 use crate::problem::{Problem, ProblemKind, Problems};
 
-/// A hash map with a fast hasher for ids and indexes (the keys are not attacker-chosen
-/// hash-flooding material worth SipHash: they come from the organization file).
-pub(crate) type FxMap<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+/// A hash map with a fast hasher for ids and indexes. The ids come from files that may be
+/// untrusted, so the hasher is foldhash with a per-process random seed (as fast as FxHash
+/// on short ids, and not open to precomputed collisions, which FxHash is).
+pub(crate) type FxMap<K, V> = HashMap<K, V, hashbrown::DefaultHashBuilder>;
 
 /// A site: a building or other place.
 #[derive(Debug, Clone)]
