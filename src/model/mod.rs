@@ -12,7 +12,7 @@ pub mod spec;
 pub use id::Id;
 pub use list::List;
 pub use org::{Desk, Org, OrgEdge, OrgNode, Site, Unit};
-pub(crate) use org::{FxMap, closest_id};
+pub(crate) use org::{IdMap, closest_id};
 pub use spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 
 /// Index of a site in [`Org::sites`].

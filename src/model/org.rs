@@ -16,7 +16,7 @@ use crate::problem::{Problem, ProblemKind, Problems};
 /// A hash map with a fast hasher for ids and indexes. The ids come from files that may be
 /// untrusted, so the hasher is foldhash with a per-process random seed (as fast as FxHash
 /// on short ids, and not open to precomputed collisions, which FxHash is).
-pub(crate) type FxMap<K, V> = HashMap<K, V, hashbrown::DefaultHashBuilder>;
+pub(crate) type IdMap<K, V> = HashMap<K, V, hashbrown::DefaultHashBuilder>;
 
 /// A site: a building or other place.
 #[derive(Debug, Clone)]
@@ -114,15 +114,15 @@ pub struct Org {
     pub(crate) sites: Vec<Site>,
     pub(crate) units: Vec<Unit>,
     pub(crate) desks: Vec<Desk>,
-    pub(crate) site_ix: FxMap<Id, SiteIx>,
-    pub(crate) unit_ix: FxMap<Id, UnitIx>,
+    pub(crate) site_ix: IdMap<Id, SiteIx>,
+    pub(crate) unit_ix: IdMap<Id, UnitIx>,
     /// Desk id → index into `desks` (the ids are the desks' own).
     pub(crate) desk_ix: IdIndex,
     /// Interned capability and need names.
     pub(crate) symbols: Vec<Id>,
-    pub(crate) symbol_ix: FxMap<Id, SymIx>,
+    pub(crate) symbol_ix: IdMap<Id, SymIx>,
     /// (from, to) → minutes; same site is 0; absent is unreachable.
-    pub(crate) travel: FxMap<(SiteIx, SiteIx), u32>,
+    pub(crate) travel: IdMap<(SiteIx, SiteIx), u32>,
     /// Built on the first [`Org::graph`] call: routing never needs it, analysis does.
     pub(crate) graph: OnceLock<DiGraph<OrgNode, OrgEdge>>,
 }
@@ -185,8 +185,8 @@ impl Org {
 
         // Sites.
         let mut sites = Vec::with_capacity(spec.sites.len());
-        let mut site_ix: FxMap<Id, SiteIx> =
-            FxMap::with_capacity_and_hasher(spec.sites.len(), Default::default());
+        let mut site_ix: IdMap<Id, SiteIx> =
+            IdMap::with_capacity_and_hasher(spec.sites.len(), Default::default());
         for (i, s) in spec.sites.iter().enumerate() {
             let id = Id::from(&s.id);
             check_id(&mut problems, &format!("sites[{i}].id"), &s.id);
@@ -207,8 +207,8 @@ impl Org {
         }
 
         // Travel.
-        let mut travel: FxMap<(SiteIx, SiteIx), u32> = FxMap::default();
-        let mut explicit: FxMap<(SiteIx, SiteIx), usize> = FxMap::default();
+        let mut travel: IdMap<(SiteIx, SiteIx), u32> = IdMap::default();
+        let mut explicit: IdMap<(SiteIx, SiteIx), usize> = IdMap::default();
         for (i, t) in spec.travel.iter().enumerate() {
             let from = lookup(
                 &mut problems,
@@ -258,8 +258,8 @@ impl Org {
         }
 
         // Units (first pass: ids).
-        let mut unit_ix: FxMap<Id, UnitIx> =
-            FxMap::with_capacity_and_hasher(spec.units.len(), Default::default());
+        let mut unit_ix: IdMap<Id, UnitIx> =
+            IdMap::with_capacity_and_hasher(spec.units.len(), Default::default());
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
         let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.units.len());
         for (i, u) in spec.units.iter().enumerate() {
@@ -402,8 +402,8 @@ impl Org {
 
         // Symbols.
         let mut symbols: Vec<Id> = Vec::new();
-        let mut symbol_ix: FxMap<Id, SymIx> = FxMap::default();
-        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut FxMap<Id, SymIx>, s: &str) -> SymIx {
+        let mut symbol_ix: IdMap<Id, SymIx> = IdMap::default();
+        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut IdMap<Id, SymIx>, s: &str) -> SymIx {
             if let Some(&ix) = symbol_ix.get(s) {
                 return ix;
             }
@@ -415,11 +415,11 @@ impl Org {
         }
 
         // Desks (second pass).
-        let mut hours_cache: FxMap<String, Hours> = FxMap::default();
+        let mut hours_cache: IdMap<String, Hours> = IdMap::default();
         // Languages and documents are few: share one `Id` per distinct name, and one list
         // per distinct list of them.
-        let mut names: FxMap<&str, Id> = FxMap::default();
-        let mut lists: FxMap<&[String], List<Id>> = FxMap::default();
+        let mut names: IdMap<&str, Id> = IdMap::default();
+        let mut lists: IdMap<&[String], List<Id>> = IdMap::default();
         let mut desks = Vec::with_capacity(desk_spec_ix.len());
         for (k, &i) in desk_spec_ix.iter().enumerate() {
             let d = &spec.desks[i];
@@ -805,8 +805,8 @@ impl Org {
 
 /// The shared list of ids for these names (languages or documents).
 fn shared_list<'a>(
-    lists: &mut FxMap<&'a [String], List<Id>>,
-    names: &mut FxMap<&'a str, Id>,
+    lists: &mut IdMap<&'a [String], List<Id>>,
+    names: &mut IdMap<&'a str, Id>,
     items: &'a [String],
 ) -> List<Id> {
     if items.is_empty() {
@@ -854,7 +854,7 @@ trait IdTable {
     fn ids(&self) -> impl Iterator<Item = &str>;
 }
 
-impl IdTable for FxMap<Id, u32> {
+impl IdTable for IdMap<Id, u32> {
     fn find(&self, id: &str) -> Option<u32> {
         self.get(id).copied()
     }

@@ -11,7 +11,7 @@ pub use spec::{
     ValueRef,
 };
 
-use crate::model::{FxMap, Id, Org};
+use crate::model::{Id, IdMap, Org};
 use crate::problem::{Problem, ProblemKind, Problems};
 
 /// Request fields that conditions may test like facts.
@@ -108,7 +108,7 @@ pub struct Rule {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub(crate) facts: Vec<Fact>,
-    pub(crate) fact_ix: FxMap<Id, usize>,
+    pub(crate) fact_ix: IdMap<Id, usize>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) warnings: Vec<Problem>,
 }
@@ -127,7 +127,7 @@ impl RuleSet {
     pub fn from_spec(mut spec: RuleSetSpec, org: &Org) -> Result<RuleSet, Problems> {
         let mut problems: Vec<Problem> = Vec::new();
         let mut facts: Vec<Fact> = Vec::new();
-        let mut fact_ix: FxMap<Id, usize> = FxMap::default();
+        let mut fact_ix: IdMap<Id, usize> = IdMap::default();
         for (i, f) in spec.facts.iter_mut().enumerate() {
             let path = format!("facts[{i}]");
             let id = Id::from(&f.id);
@@ -234,8 +234,8 @@ impl RuleSet {
                 .is_some_and(|&c| offered_sym.get(c as usize).copied().unwrap_or(false))
         };
         let mut rules: Vec<Rule> = Vec::with_capacity(spec.rules.len());
-        let mut rule_ids: FxMap<Id, usize> =
-            FxMap::with_capacity_and_hasher(spec.rules.len(), Default::default());
+        let mut rule_ids: IdMap<Id, usize> =
+            IdMap::with_capacity_and_hasher(spec.rules.len(), Default::default());
         for (i, r) in spec.rules.iter_mut().enumerate() {
             let path = format!("rules[{i}]");
             let id = Id::from(&r.id);
@@ -484,7 +484,7 @@ fn check_condition(
     path: &mut String,
     depth: usize,
     facts: &[Fact],
-    fact_ix: &FxMap<Id, usize>,
+    fact_ix: &IdMap<Id, usize>,
     rule: &Id,
     problems: &mut Vec<Problem>,
 ) {
