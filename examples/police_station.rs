@@ -105,14 +105,14 @@ fn main() -> Result<(), Box<dyn Error>> {
 
 /// The same organization, with every referral for `need` sent to `desk`.
 fn with_referrals_to(router: &Router, need: &str, desk: &str) -> Result<Router, Box<dyn Error>> {
-    let mut spec = router.org().spec().clone();
+    let mut spec = router.org().to_spec();
     for d in &mut spec.desks {
         if let Some(to) = d.refers.get_mut(need) {
             *to = desk.to_owned();
         }
     }
     let org = Org::from_spec(spec)?;
-    let rules = RuleSet::from_spec(router.rules().spec().clone(), &org)?;
+    let rules = RuleSet::from_spec(router.rules().to_spec(), &org)?;
     Ok(Router::new(org, rules))
 }
 

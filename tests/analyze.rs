@@ -271,7 +271,7 @@ fn police_has_no_runaround_after_the_fix() {
     // The fix the example proposes: every desk that refers the need sends people straight
     // to the desk rightdesk resolves (the Records counter at HQ).
     let (router, _) = police(&monday().only([Code::Runaround]));
-    let mut spec = router.org().spec().clone();
+    let mut spec = router.org().to_spec();
     for d in &mut spec.desks {
         if let Some(to) = d.refers.get_mut("accident_report.copy") {
             *to = "records-counter".into();

@@ -27,16 +27,20 @@ fn every_format_loads_the_same_model() {
         let org = load::org_from_path(path(org_file)).unwrap();
         let rules = load::rules_from_path(path(rules_file), &org).unwrap();
         for format in [Format::Yaml, Format::Json, Format::Toml] {
-            let org_text = write(org.spec(), format);
+            let org_text = write(&org.to_spec(), format);
             let org2 = load::org_from_str(&org_text, format, None)
                 .unwrap_or_else(|e| panic!("{org_file} as {format:?}: {e}\n{org_text}"));
-            assert_eq!(org2.spec(), org.spec(), "{org_file} as {format:?}");
+            assert_eq!(org2.to_spec(), org.to_spec(), "{org_file} as {format:?}");
             assert_eq!(org2.desks().len(), org.desks().len());
 
-            let rules_text = write(rules.spec(), format);
+            let rules_text = write(&rules.to_spec(), format);
             let rules2 = load::rules_from_str(&rules_text, format, None, &org2)
                 .unwrap_or_else(|e| panic!("{rules_file} as {format:?}: {e}\n{rules_text}"));
-            assert_eq!(rules2.spec(), rules.spec(), "{rules_file} as {format:?}");
+            assert_eq!(
+                rules2.to_spec(),
+                rules.to_spec(),
+                "{rules_file} as {format:?}"
+            );
             assert_eq!(rules2.warnings().len(), rules.warnings().len());
 
             // And back to the spec type directly.

@@ -370,14 +370,14 @@ fn yaml_json_and_toml_load_the_same_org_and_rules() {
         .iter()
         .map(|f| load::org_from_path(data(f)).unwrap_or_else(|e| panic!("{e}")))
         .collect();
-    assert_eq!(orgs[0].spec(), orgs[1].spec());
-    assert_eq!(orgs[0].spec(), orgs[2].spec());
+    assert_eq!(orgs[0].to_spec(), orgs[1].to_spec());
+    assert_eq!(orgs[0].to_spec(), orgs[2].to_spec());
     let rules: Vec<_> = ["rules.yaml", "rules.json", "rules.toml"]
         .iter()
         .map(|f| load::rules_from_path(data(f), &orgs[0]).unwrap_or_else(|e| panic!("{e}")))
         .collect();
-    assert_eq!(rules[0].spec(), rules[1].spec());
-    assert_eq!(rules[0].spec(), rules[2].spec());
+    assert_eq!(rules[0].to_spec(), rules[1].to_spec());
+    assert_eq!(rules[0].to_spec(), rules[2].to_spec());
     assert_eq!(rules[0].rules().len(), 3);
     assert!(rules[0].warnings().is_empty());
     // Unicode ids work; `no` (Norwegian) is text, not a boolean.
@@ -952,4 +952,28 @@ proptest! {
             check_problems(e, &text);
         }
     }
+}
+
+#[test]
+fn org_json_depth_is_checked_with_or_without_the_pre_scan() {
+    // A parsed organization file is at most 4 levels deep (file, desks, desk, refers):
+    // good files skip the nesting pre-scan, but a limit below that still applies, and a
+    // deep bad file is still reported as too deep.
+    let org = r#"{"sites": [{"id": "hq"}], "units": [{"id": "u"}],
+        "desks": [{"id": "d", "unit": "u", "site": "hq", "refers": {"x": "d"}}]}"#;
+    assert!(load::org_from_str(org, Format::Json, None).is_ok());
+    let mut limits = Limits::default();
+    limits.max_depth = 4;
+    assert!(load::org_from_str_with_limits(org, Format::Json, None, &limits).is_ok());
+    limits.max_depth = 3;
+    let p = one(problems(
+        load::org_from_str_with_limits(org, Format::Json, None, &limits).unwrap_err(),
+    ));
+    assert_eq!(p.kind, ProblemKind::TooLarge, "{p}");
+    let deep = format!(r#"{{"desks": {}1{}}}"#, "[".repeat(100), "]".repeat(100));
+    let p = one(problems(
+        load::org_from_str(&deep, Format::Json, None).unwrap_err(),
+    ));
+    assert_eq!(p.kind, ProblemKind::TooLarge, "{p}");
+    assert!(p.message.contains("deeper than 64"), "{p}");
 }

@@ -315,7 +315,7 @@ fn after_the_fix_the_front_desk_sends_people_straight_to_records() {
     let best = routed(&router.resolve(&story_request()).unwrap())
         .desk
         .to_string();
-    let mut spec = router.org().spec().clone();
+    let mut spec = router.org().to_spec();
     for d in &mut spec.desks {
         if let Some(to) = d.refers.get_mut(NEED) {
             *to = best.clone();

@@ -94,9 +94,8 @@ impl Lint for Runaround {
                     TraceEnd::Solved { .. } => true,
                     TraceEnd::DeadEnd { desk } => cx
                         .org
-                        .desk_ix
-                        .get(desk.as_str())
-                        .is_some_and(|&d| cx.can_solve(d, &cx.need_caps(need))),
+                        .desk_index(desk.as_str())
+                        .is_some_and(|d| cx.can_solve(d, &cx.need_caps(need))),
                     TraceEnd::Cycle { .. } => false,
                 };
                 if solved && extra_stops == 0 && extra_minutes < cx.options.runaround_minutes.max(1)

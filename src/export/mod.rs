@@ -60,7 +60,7 @@ impl<'a> Path<'a> {
         let mut prev: Option<u32> = None;
         let mut legs = Vec::new();
         for (i, stop) in trace.stops.iter().enumerate() {
-            let Some(&d) = org.desk_ix.get(stop.desk.as_str()) else {
+            let Some(d) = org.desk_index(stop.desk.as_str()) else {
                 prev = None;
                 continue;
             };

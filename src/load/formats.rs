@@ -72,6 +72,14 @@ fn yaml_options(limits: &Limits) -> serde_saphyr::Options {
 }
 
 pub(crate) fn yaml<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, Vec<RawError>> {
+    // Fast path: a good file pays no path tracking. A bad one is read again, with it.
+    if let Ok(value) =
+        serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(limits), |de| {
+            T::deserialize(de)
+        })
+    {
+        return Ok(value);
+    }
     let mut path: Option<String> = None;
     let result =
         serde_saphyr::with_deserializer_from_str_with_options(text, yaml_options(limits), |de| {
@@ -212,9 +220,30 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
 // ---------------------------------------------------------------------------------------
 // JSON
 
-pub(crate) fn json<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T, Vec<RawError>> {
-    if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
-        return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
+///
+/// `type_depth`: the deepest nesting a value of `T` can have, when it is bounded (e.g. an
+/// organization file). When it is within the limit, a file that parses is known to be
+/// within it too, and the nesting pre-scan is only run for a file that fails.
+pub(crate) fn json<T: DeserializeOwned>(
+    text: &str,
+    limits: &Limits,
+    type_depth: Option<usize>,
+) -> Result<T, Vec<RawError>> {
+    let bounded = type_depth.is_some_and(|d| d <= limits.depth());
+    if !bounded {
+        if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
+            return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
+        }
+    }
+    // Fast path: a good file pays no path tracking. A bad one is read again, with it.
+    let mut de = serde_json::Deserializer::from_str(text);
+    if let Ok(value) = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+        return Ok(value);
+    }
+    if bounded {
+        if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
+            return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
+        }
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -275,6 +304,12 @@ pub(crate) fn toml<T: DeserializeOwned>(text: &str, limits: &Limits) -> Result<T
     if let Some(offset) = locate::toml_too_deep(&root, limits.depth()) {
         return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
     }
+    // Fast path: a good file pays no path tracking. A bad one is read again, with it.
+    let de = toml::de::Deserializer::from(root);
+    if let Ok(value) = T::deserialize(de) {
+        return Ok(value);
+    }
+    let (root, _) = toml::de::DeTable::parse_recoverable(text);
     let de = toml::de::Deserializer::from(root);
     serde_path_to_error::deserialize::<_, T>(de)
         .map_err(|e| vec![toml_error(e.inner(), Some(path_string(e.path())))])

@@ -212,7 +212,11 @@ impl<'a> Src<'a> {
         }
         let result = match self.format {
             Format::Yaml => formats::yaml(self.text, self.limits),
-            Format::Json => formats::json(self.text, self.limits),
+            Format::Json => formats::json(
+                self.text,
+                self.limits,
+                (self.what == What::Org).then_some(crate::model::spec::ORG_SPEC_DEPTH),
+            ),
             Format::Toml => formats::toml(self.text, self.limits),
         };
         result.map_err(|mut raw| {

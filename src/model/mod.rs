@@ -4,12 +4,15 @@
 //! inside and ids outside.
 
 mod id;
+mod index;
+mod list;
 mod org;
 pub mod spec;
 
 pub use id::Id;
-pub(crate) use org::closest_id;
+pub use list::List;
 pub use org::{Desk, Org, OrgEdge, OrgNode, Site, Unit};
+pub(crate) use org::{IdMap, closest_id};
 pub use spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 
 /// Index of a site in [`Org::sites`].

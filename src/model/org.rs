@@ -1,15 +1,22 @@
 //! The validated organization model.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use chrono_tz::Tz;
 use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
-use super::spec::OrgSpec;
-use super::{DeskIx, Id, SiteIx, SymIx, UnitIx};
+use super::index::IdIndex;
+use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
+use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
 use crate::problem::{Problem, ProblemKind, Problems};
+
+/// A hash map with a fast hasher for ids and indexes. The ids come from files that may be
+/// untrusted, so the hasher is foldhash with a per-process random seed (as fast as FxHash
+/// on short ids, and not open to precomputed collisions, which FxHash is).
+pub(crate) type IdMap<K, V> = HashMap<K, V, hashbrown::DefaultHashBuilder>;
 
 /// A site: a building or other place.
 #[derive(Debug, Clone)]
@@ -49,23 +56,23 @@ pub struct Desk {
     /// The site where it is.
     pub site: Id,
     /// What it can solve.
-    pub capabilities: SmallVec<[Id; 4]>,
+    pub capabilities: Box<[Id]>,
     /// Authority level.
     pub authority: u32,
     /// Languages spoken (empty: unspecified).
-    pub languages: SmallVec<[Id; 2]>,
+    pub languages: List<Id>,
     /// Opening hours.
     pub hours: Hours,
     /// Expected queue in minutes.
     pub wait_minutes: u32,
     /// What the customer must bring.
-    pub requires: SmallVec<[Id; 2]>,
+    pub requires: List<Id>,
     /// Today's practice: need → desk it sends people to, sorted by need.
-    pub refers: SmallVec<[(Id, Id); 1]>,
+    pub refers: List<(Id, Id)>,
     pub(crate) unit_ix: UnitIx,
     pub(crate) site_ix: SiteIx,
-    pub(crate) capability_ixs: SmallVec<[SymIx; 4]>,
-    pub(crate) refers_ix: SmallVec<[(SymIx, DeskIx); 1]>,
+    pub(crate) capability_ixs: Box<[SymIx]>,
+    pub(crate) refers_ix: List<(SymIx, DeskIx)>,
 }
 
 /// A node of the organization graph.
@@ -107,19 +114,17 @@ pub struct Org {
     pub(crate) sites: Vec<Site>,
     pub(crate) units: Vec<Unit>,
     pub(crate) desks: Vec<Desk>,
-    pub(crate) site_ix: HashMap<Id, SiteIx>,
-    pub(crate) unit_ix: HashMap<Id, UnitIx>,
-    pub(crate) desk_ix: HashMap<Id, DeskIx>,
+    pub(crate) site_ix: IdMap<Id, SiteIx>,
+    pub(crate) unit_ix: IdMap<Id, UnitIx>,
+    /// Desk id → index into `desks` (the ids are the desks' own).
+    pub(crate) desk_ix: IdIndex,
     /// Interned capability and need names.
     pub(crate) symbols: Vec<Id>,
-    pub(crate) symbol_ix: HashMap<Id, SymIx>,
+    pub(crate) symbol_ix: IdMap<Id, SymIx>,
     /// (from, to) → minutes; same site is 0; absent is unreachable.
-    pub(crate) travel: HashMap<(SiteIx, SiteIx), u32>,
-    pub(crate) graph: DiGraph<OrgNode, OrgEdge>,
-    pub(crate) site_node: Vec<NodeIndex>,
-    pub(crate) unit_node: Vec<NodeIndex>,
-    pub(crate) desk_node: Vec<NodeIndex>,
-    pub(crate) spec: OrgSpec,
+    pub(crate) travel: IdMap<(SiteIx, SiteIx), u32>,
+    /// Built on the first [`Org::graph`] call: routing never needs it, analysis does.
+    pub(crate) graph: OnceLock<DiGraph<OrgNode, OrgEdge>>,
 }
 
 impl Org {
@@ -180,7 +185,8 @@ impl Org {
 
         // Sites.
         let mut sites = Vec::with_capacity(spec.sites.len());
-        let mut site_ix: HashMap<Id, SiteIx> = HashMap::with_capacity(spec.sites.len());
+        let mut site_ix: IdMap<Id, SiteIx> =
+            IdMap::with_capacity_and_hasher(spec.sites.len(), Default::default());
         for (i, s) in spec.sites.iter().enumerate() {
             let id = Id::from(&s.id);
             check_id(&mut problems, &format!("sites[{i}].id"), &s.id);
@@ -201,8 +207,8 @@ impl Org {
         }
 
         // Travel.
-        let mut travel: HashMap<(SiteIx, SiteIx), u32> = HashMap::new();
-        let mut explicit: HashMap<(SiteIx, SiteIx), usize> = HashMap::new();
+        let mut travel: IdMap<(SiteIx, SiteIx), u32> = IdMap::default();
+        let mut explicit: IdMap<(SiteIx, SiteIx), usize> = IdMap::default();
         for (i, t) in spec.travel.iter().enumerate() {
             let from = lookup(
                 &mut problems,
@@ -252,8 +258,10 @@ impl Org {
         }
 
         // Units (first pass: ids).
-        let mut unit_ix: HashMap<Id, UnitIx> = HashMap::with_capacity(spec.units.len());
+        let mut unit_ix: IdMap<Id, UnitIx> =
+            IdMap::with_capacity_and_hasher(spec.units.len(), Default::default());
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
+        let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.units.len());
         for (i, u) in spec.units.iter().enumerate() {
             let id = Id::from(&u.id);
             if u.id.trim().is_empty() {
@@ -263,12 +271,13 @@ impl Org {
                 problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
                 continue;
             }
-            unit_ix.insert(id, unit_spec_ix.len() as UnitIx);
+            unit_ix.insert(id.clone(), unit_spec_ix.len() as UnitIx);
             unit_spec_ix.push(i);
+            unit_ids.push(id);
         }
 
         // Desks (first pass: ids).
-        let mut desk_ix: HashMap<Id, DeskIx> = HashMap::with_capacity(spec.desks.len());
+        let mut desk_ix = IdIndex::with_capacity(spec.desks.len());
         let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desks.len());
         let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desks.len());
         for (i, d) in spec.desks.iter().enumerate() {
@@ -276,14 +285,21 @@ impl Org {
             if d.id.trim().is_empty() {
                 check_id(&mut problems, &format!("desks[{i}].id"), &d.id);
             }
-            if desk_ix.contains_key(&id) {
+            let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
+            if desk_ix
+                .insert(&id, desk_spec_ix.len() as DeskIx, key)
+                .is_err()
+            {
                 problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
                 continue;
             }
-            desk_ix.insert(id.clone(), desk_spec_ix.len() as DeskIx);
             desk_spec_ix.push(i);
             desk_ids.push(id);
         }
+        let desk_table = DeskTable {
+            index: &desk_ix,
+            ids: &desk_ids,
+        };
         // A duplicate is not built, but its references are still checked, so that one
         // load reports every error.
         for (i, d) in spec.desks.iter().enumerate() {
@@ -307,9 +323,9 @@ impl Org {
 
         // Units (second pass: references).
         let mut units = Vec::with_capacity(unit_spec_ix.len());
-        for &i in &unit_spec_ix {
+        for (k, &i) in unit_spec_ix.iter().enumerate() {
             let u = &spec.units[i];
-            let id = Id::from(&u.id);
+            let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(&u.id));
             let parent_ix = u.parent.as_ref().and_then(|p| {
                 lookup_with(
                     &mut problems,
@@ -322,7 +338,7 @@ impl Org {
             let duty_desk_ix = u.duty_desk.as_ref().and_then(|d| {
                 lookup_with(
                     &mut problems,
-                    &desk_ix,
+                    &desk_table,
                     "desk",
                     || format!("units[{i}].duty_desk"),
                     d,
@@ -335,8 +351,13 @@ impl Org {
                     .map(Id::from)
                     .unwrap_or_else(|| id.clone()),
                 id,
-                parent: u.parent.as_deref().map(Id::from),
-                duty_desk: u.duty_desk.as_deref().map(Id::from),
+                // Share the parent's and the duty desk's ids rather than copying the strings.
+                parent: parent_ix
+                    .and_then(|p| unit_ids.get(p as usize).cloned())
+                    .or_else(|| u.parent.as_deref().map(Id::from)),
+                duty_desk: duty_desk_ix
+                    .and_then(|d| desk_ids.get(d as usize).cloned())
+                    .or_else(|| u.duty_desk.as_deref().map(Id::from)),
                 parent_ix,
                 duty_desk_ix,
             });
@@ -381,8 +402,8 @@ impl Org {
 
         // Symbols.
         let mut symbols: Vec<Id> = Vec::new();
-        let mut symbol_ix: HashMap<Id, SymIx> = HashMap::new();
-        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut HashMap<Id, SymIx>, s: &str) -> SymIx {
+        let mut symbol_ix: IdMap<Id, SymIx> = IdMap::default();
+        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut IdMap<Id, SymIx>, s: &str) -> SymIx {
             if let Some(&ix) = symbol_ix.get(s) {
                 return ix;
             }
@@ -394,9 +415,11 @@ impl Org {
         }
 
         // Desks (second pass).
-        let mut hours_cache: HashMap<String, Hours> = HashMap::new();
-        // Languages and documents are few: share one `Id` per distinct name.
-        let mut names: HashMap<&str, Id> = HashMap::new();
+        let mut hours_cache: IdMap<String, Hours> = IdMap::default();
+        // Languages and documents are few: share one `Id` per distinct name, and one list
+        // per distinct list of them.
+        let mut names: IdMap<&str, Id> = IdMap::default();
+        let mut lists: IdMap<&[String], List<Id>> = IdMap::default();
         let mut desks = Vec::with_capacity(desk_spec_ix.len());
         for (k, &i) in desk_spec_ix.iter().enumerate() {
             let d = &spec.desks[i];
@@ -443,7 +466,6 @@ impl Org {
                 },
             };
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
-            let mut capabilities: SmallVec<[Id; 4]> = SmallVec::new();
             for (j, c) in d.capabilities.iter().enumerate() {
                 if c.trim().is_empty() {
                     check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
@@ -461,21 +483,29 @@ impl Org {
                     continue;
                 }
                 capability_ixs.push(ix);
-                capabilities.push(symbols[ix as usize].clone());
             }
-            let mut refers: SmallVec<[(Id, Id); 1]> = SmallVec::new();
-            let mut refers_ix: SmallVec<[(SymIx, DeskIx); 1]> = SmallVec::new();
+            let capabilities: Box<[Id]> = capability_ixs
+                .iter()
+                .filter_map(|&c| symbols.get(c as usize).cloned())
+                .collect();
+            let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
+            let mut refers: Vec<(Id, Id)> = Vec::new();
+            let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
             for (need, to) in &d.refers {
                 let target = lookup_with(
                     &mut problems,
-                    &desk_ix,
+                    &desk_table,
                     "desk",
                     || format!("desks[{i}].refers.{need}"),
                     to,
                 );
                 if let Some(t) = target {
                     let n = intern(&mut symbols, &mut symbol_ix, need);
-                    refers.push((symbols[n as usize].clone(), Id::from(to)));
+                    let to = desk_ids
+                        .get(t as usize)
+                        .cloned()
+                        .unwrap_or_else(|| Id::from(to));
+                    refers.push((symbols[n as usize].clone(), to));
                     refers_ix.push((n, t));
                 }
             }
@@ -495,69 +525,21 @@ impl Org {
                     .map_or_else(|| Id::from(&d.site), |s| s.id.clone()),
                 capabilities,
                 authority: d.authority,
-                languages: d
-                    .languages
-                    .iter()
-                    .map(|l| names.entry(l).or_insert_with(|| Id::from(l)).clone())
-                    .collect(),
+                languages: shared_list(&mut lists, &mut names, &d.languages),
                 hours,
                 wait_minutes: d.wait_minutes,
-                requires: d
-                    .requires
-                    .iter()
-                    .map(|r| names.entry(r).or_insert_with(|| Id::from(r)).clone())
-                    .collect(),
-                refers,
+                requires: shared_list(&mut lists, &mut names, &d.requires),
+                refers: refers.into(),
                 unit_ix: unit.unwrap_or(0),
                 site_ix: site.unwrap_or(0),
                 capability_ixs,
-                refers_ix,
+                refers_ix: refers_ix.into(),
             });
         }
 
         problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
         if problems.iter().any(Problem::is_error) {
             return Err(Problems(problems));
-        }
-
-        // The graph.
-        let mut graph = DiGraph::with_capacity(
-            sites.len() + units.len() + desks.len(),
-            units.len() + desks.len() * 2 + travel.len(),
-        );
-        let site_node: Vec<NodeIndex> = (0..sites.len())
-            .map(|i| graph.add_node(OrgNode::Site(i as u32)))
-            .collect();
-        let unit_node: Vec<NodeIndex> = (0..units.len())
-            .map(|i| graph.add_node(OrgNode::Unit(i as u32)))
-            .collect();
-        let desk_node: Vec<NodeIndex> = (0..desks.len())
-            .map(|i| graph.add_node(OrgNode::Desk(i as u32)))
-            .collect();
-        for (i, u) in units.iter().enumerate() {
-            if let Some(p) = u.parent_ix {
-                graph.add_edge(unit_node[p as usize], unit_node[i], OrgEdge::Command);
-            }
-        }
-        for (i, d) in desks.iter().enumerate() {
-            graph.add_edge(unit_node[d.unit_ix as usize], desk_node[i], OrgEdge::Staffs);
-            graph.add_edge(
-                desk_node[i],
-                site_node[d.site_ix as usize],
-                OrgEdge::LocatedAt,
-            );
-            for &(n, t) in &d.refers_ix {
-                graph.add_edge(desk_node[i], desk_node[t as usize], OrgEdge::Refers(n));
-            }
-        }
-        let mut pairs: Vec<_> = travel.iter().map(|(&k, &v)| (k, v)).collect();
-        pairs.sort_unstable();
-        for ((a, b), m) in pairs {
-            graph.add_edge(
-                site_node[a as usize],
-                site_node[b as usize],
-                OrgEdge::Travel(m),
-            );
         }
 
         Ok(Org {
@@ -573,11 +555,7 @@ impl Org {
             symbols,
             symbol_ix,
             travel,
-            graph,
-            site_node,
-            unit_node,
-            desk_node,
-            spec,
+            graph: OnceLock::new(),
         })
     }
 
@@ -623,7 +601,14 @@ impl Org {
 
     /// The desk with this id.
     pub fn desk(&self, id: &str) -> Option<&Desk> {
-        self.desk_ix.get(id).map(|&i| &self.desks[i as usize])
+        self.desk_index(id).and_then(|i| self.desks.get(i as usize))
+    }
+
+    /// The index in [`Org::desks`] of the desk with this id.
+    pub(crate) fn desk_index(&self, id: &str) -> Option<DeskIx> {
+        self.desk_ix.get(id, |i| {
+            self.desks.get(i as usize).map_or("", |d| d.id.as_str())
+        })
     }
 
     /// Travel minutes from one site to another: `Some(0)` within a site, `None` when the
@@ -671,14 +656,176 @@ impl Org {
 
     /// The organization graph (sites, units and desks as nodes; chain of command, staffing,
     /// location, referral and travel edges).
+    ///
+    /// Nodes are the sites, then the units, then the desks, each in file order (node index
+    /// `i` is site `i`; `sites().len() + i` is unit `i`; and so on).
+    ///
+    /// # Complexity
+    /// Built on the first call, in time and memory linear in the organization (about 80
+    /// bytes per desk), then kept; routing never builds it.
     pub fn graph(&self) -> &DiGraph<OrgNode, OrgEdge> {
-        &self.graph
+        self.graph.get_or_init(|| self.build_graph())
     }
 
-    /// The spec this organization was built from.
-    pub fn spec(&self) -> &OrgSpec {
-        &self.spec
+    fn build_graph(&self) -> DiGraph<OrgNode, OrgEdge> {
+        let (sites, units, desks) = (self.sites.len(), self.units.len(), self.desks.len());
+        let mut graph =
+            DiGraph::with_capacity(sites + units + desks, units + desks * 2 + self.travel.len());
+        for i in 0..sites {
+            graph.add_node(OrgNode::Site(i as u32));
+        }
+        for i in 0..units {
+            graph.add_node(OrgNode::Unit(i as u32));
+        }
+        for i in 0..desks {
+            graph.add_node(OrgNode::Desk(i as u32));
+        }
+        let site_node = |i: SiteIx| NodeIndex::new(i as usize);
+        let unit_node = |i: UnitIx| NodeIndex::new(sites + i as usize);
+        let desk_node = |i: DeskIx| NodeIndex::new(sites + units + i as usize);
+        for (i, u) in self.units.iter().enumerate() {
+            if let Some(p) = u.parent_ix {
+                graph.add_edge(unit_node(p), unit_node(i as UnitIx), OrgEdge::Command);
+            }
+        }
+        for (i, d) in self.desks.iter().enumerate() {
+            let node = desk_node(i as DeskIx);
+            graph.add_edge(unit_node(d.unit_ix), node, OrgEdge::Staffs);
+            graph.add_edge(node, site_node(d.site_ix), OrgEdge::LocatedAt);
+            for &(n, t) in &d.refers_ix {
+                graph.add_edge(node, desk_node(t), OrgEdge::Refers(n));
+            }
+        }
+        let mut pairs: Vec<_> = self.travel.iter().map(|(&k, &v)| (k, v)).collect();
+        pairs.sort_unstable();
+        for ((a, b), m) in pairs {
+            graph.add_edge(site_node(a), site_node(b), OrgEdge::Travel(m));
+        }
+        graph
     }
+
+    /// The organization as a spec, rebuilt from the model (the model does not keep the
+    /// file's data).
+    ///
+    /// `Org::from_spec(org.to_spec())` gives back the same organization, whose `to_spec()`
+    /// is equal to this one. It is not always the spec the organization was built from,
+    /// only an equivalent one: a name equal to the id, `timezone: UTC` and `hours: 24/7`
+    /// are left out, a capability listed twice once, travel is listed once per pair of
+    /// sites (both ways only where the minutes differ), in site order, and opening hours
+    /// are trimmed.
+    ///
+    /// # Complexity
+    /// Linear in the size of the organization (one allocation per string).
+    ///
+    /// # Example
+    /// ```
+    /// use rightdesk::{Org, OrgSpec};
+    /// let spec: OrgSpec = serde_json::from_str(r#"{
+    ///   "sites": [{"id": "hq"}, {"id": "annex"}],
+    ///   "travel": [{"from": "hq", "to": "annex", "minutes": 10}],
+    ///   "units": [{"id": "records"}],
+    ///   "desks": [{"id": "counter", "unit": "records", "site": "hq"}]
+    /// }"#)?;
+    /// let org = Org::from_spec(spec.clone())?;
+    /// assert_eq!(org.to_spec(), spec);
+    /// assert_eq!(Org::from_spec(org.to_spec())?.to_spec(), org.to_spec());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_spec(&self) -> OrgSpec {
+        let unless_id = |name: &Id, id: &Id| (name != id).then(|| name.to_string());
+        let sites = self
+            .sites
+            .iter()
+            .map(|s| SiteSpec {
+                id: s.id.to_string(),
+                name: unless_id(&s.name, &s.id),
+                address: s.address.clone(),
+            })
+            .collect();
+        let mut pairs: Vec<((SiteIx, SiteIx), u32)> =
+            self.travel.iter().map(|(&k, &m)| (k, m)).collect();
+        pairs.sort_unstable();
+        let site_id = |ix: SiteIx| {
+            self.sites
+                .get(ix as usize)
+                .map_or_else(String::new, |s| s.id.to_string())
+        };
+        let travel = pairs
+            .iter()
+            .filter(|&&((a, b), m)| a < b || self.travel.get(&(b, a)) != Some(&m))
+            .map(|&((a, b), minutes)| TravelSpec {
+                from: site_id(a),
+                to: site_id(b),
+                minutes,
+            })
+            .collect();
+        let units = self
+            .units
+            .iter()
+            .map(|u| UnitSpec {
+                id: u.id.to_string(),
+                name: unless_id(&u.name, &u.id),
+                parent: u.parent.as_ref().map(Id::to_string),
+                duty_desk: u.duty_desk.as_ref().map(Id::to_string),
+            })
+            .collect();
+        let strings = |ids: &[Id]| ids.iter().map(Id::to_string).collect::<Vec<String>>();
+        let desks = self
+            .desks
+            .iter()
+            .map(|d| DeskSpec {
+                id: d.id.to_string(),
+                name: unless_id(&d.name, &d.id),
+                unit: d.unit.to_string(),
+                site: d.site.to_string(),
+                capabilities: strings(&d.capabilities),
+                authority: d.authority,
+                languages: strings(&d.languages),
+                hours: (!d.hours.is_always()).then(|| d.hours.as_str().to_owned()),
+                wait_minutes: d.wait_minutes,
+                requires: strings(&d.requires),
+                refers: d
+                    .refers
+                    .iter()
+                    .map(|(need, to)| (need.to_string(), to.to_string()))
+                    .collect(),
+            })
+            .collect();
+        OrgSpec {
+            name: self.name.clone(),
+            timezone: (self.timezone != Tz::UTC).then(|| self.timezone.name().to_owned()),
+            holidays: self.holidays.clone(),
+            sites,
+            travel,
+            units,
+            desks,
+        }
+    }
+}
+
+/// The shared list of ids for these names (languages or documents).
+fn shared_list<'a>(
+    lists: &mut IdMap<&'a [String], List<Id>>,
+    names: &mut IdMap<&'a str, Id>,
+    items: &'a [String],
+) -> List<Id> {
+    if items.is_empty() {
+        return List::new();
+    }
+    lists
+        .entry(items)
+        .or_insert_with(|| {
+            items
+                .iter()
+                .map(|n| {
+                    names
+                        .entry(n)
+                        .or_insert_with(|| Id::from(n.as_str()))
+                        .clone()
+                })
+                .collect()
+        })
+        .clone()
 }
 
 fn check_id(problems: &mut Vec<Problem>, path: &str, id: &str) {
@@ -700,9 +847,47 @@ fn duplicate(what: &str, path: &str, id: &Id) -> Problem {
     .with_hint(format!("each {what} needs its own id"))
 }
 
+/// A table of ids to look references up in.
+trait IdTable {
+    fn find(&self, id: &str) -> Option<u32>;
+    fn count(&self) -> usize;
+    fn ids(&self) -> impl Iterator<Item = &str>;
+}
+
+impl IdTable for IdMap<Id, u32> {
+    fn find(&self, id: &str) -> Option<u32> {
+        self.get(id).copied()
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keys().map(|k| k.as_str())
+    }
+}
+
+/// The desks' ids while an organization is built, with their index.
+struct DeskTable<'a> {
+    index: &'a IdIndex,
+    ids: &'a [Id],
+}
+
+impl IdTable for DeskTable<'_> {
+    fn find(&self, id: &str) -> Option<u32> {
+        self.index
+            .get(id, |i| self.ids.get(i as usize).map_or("", |d| d.as_str()))
+    }
+    fn count(&self) -> usize {
+        self.ids.len()
+    }
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(|d| d.as_str())
+    }
+}
+
 fn lookup(
     problems: &mut Vec<Problem>,
-    table: &HashMap<Id, u32>,
+    table: &impl IdTable,
     what: &str,
     path: &str,
     id: &str,
@@ -713,13 +898,13 @@ fn lookup(
 /// [`lookup`] with the problem's path built only when the id is unknown.
 fn lookup_with(
     problems: &mut Vec<Problem>,
-    table: &HashMap<Id, u32>,
+    table: &impl IdTable,
     what: &str,
     path: impl FnOnce() -> String,
     id: &str,
 ) -> Option<u32> {
-    match table.get(id) {
-        Some(&ix) => Some(ix),
+    match table.find(id) {
+        Some(ix) => Some(ix),
         None => {
             let mut p = Problem::error(
                 ProblemKind::UnknownReference,
@@ -728,8 +913,8 @@ fn lookup_with(
             )
             .with_id(id);
             // Typo hints cost O(n) per miss: skip them on very large tables.
-            let hint = if table.len() <= 100_000 {
-                closest_id(table.keys().map(|k| k.as_str()), id)
+            let hint = if table.count() <= 100_000 {
+                closest_id(table.ids(), id)
             } else {
                 None
             };

@@ -7,6 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The deepest nesting of an [`OrgSpec`] written as JSON: the file's map, `desks`, a desk,
+/// its `refers` map. (Every field is a scalar, a list of scalars or a map of them, and
+/// unknown fields are refused, so nothing deeper can parse.)
+pub(crate) const ORG_SPEC_DEPTH: usize = 4;
+
 /// An organization file: where the desks are, who they answer to, what they can solve.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -249,7 +249,7 @@ impl Router {
         if need.trim().is_empty() {
             return Err(RequestError::EmptyNeed);
         }
-        let Some(&d) = self.org.desk_ix.get(entry) else {
+        let Some(d) = self.org.desk_index(entry) else {
             return Err(RequestError::UnknownDesk {
                 id: entry.to_owned(),
                 hint: desk_hint(&self.org, entry),

@@ -4,14 +4,14 @@
 
 pub mod spec;
 
-use std::collections::HashMap;
+use std::fmt::Write as _;
 
 pub use spec::{
     Condition, DeskConstraintsSpec, FactSpec, FactType, Op, RuleSetSpec, RuleSpec, ThenSpec, Value,
     ValueRef,
 };
 
-use crate::model::{Id, Org};
+use crate::model::{Id, IdMap, Org};
 use crate::problem::{Problem, ProblemKind, Problems};
 
 /// Request fields that conditions may test like facts.
@@ -108,10 +108,9 @@ pub struct Rule {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub(crate) facts: Vec<Fact>,
-    pub(crate) fact_ix: HashMap<Id, usize>,
+    pub(crate) fact_ix: IdMap<Id, usize>,
     pub(crate) rules: Vec<Rule>,
     pub(crate) warnings: Vec<Problem>,
-    pub(crate) spec: RuleSetSpec,
 }
 
 impl RuleSet {
@@ -125,11 +124,11 @@ impl RuleSet {
     /// # Errors
     /// [`Problems`] with every error (and the warnings), each with its path, e.g.
     /// `rules[3].when.all[1].eq`.
-    pub fn from_spec(spec: RuleSetSpec, org: &Org) -> Result<RuleSet, Problems> {
+    pub fn from_spec(mut spec: RuleSetSpec, org: &Org) -> Result<RuleSet, Problems> {
         let mut problems: Vec<Problem> = Vec::new();
         let mut facts: Vec<Fact> = Vec::new();
-        let mut fact_ix: HashMap<Id, usize> = HashMap::new();
-        for (i, f) in spec.facts.iter().enumerate() {
+        let mut fact_ix: IdMap<Id, usize> = IdMap::default();
+        for (i, f) in spec.facts.iter_mut().enumerate() {
             let path = format!("facts[{i}]");
             let id = Id::from(&f.id);
             if f.id.trim().is_empty() {
@@ -210,7 +209,7 @@ impl RuleSet {
                 question: f
                     .question
                     .clone()
-                    .unwrap_or_else(|| format!("What is your {}?", f.id.replace('_', " "))),
+                    .unwrap_or_else(|| default_question(&f.id)),
                 id,
                 kind: f.kind,
                 values: f.values.clone(),
@@ -220,14 +219,24 @@ impl RuleSet {
         }
 
         // Capabilities some desk offers, once (not a scan of every desk per rule).
-        let offered: std::collections::HashSet<&str> = org
-            .desks
-            .iter()
-            .flat_map(|d| d.capabilities.iter().map(|c| c.as_str()))
-            .collect();
+        // By interned symbol: a bit per symbol, no hashing per desk.
+        let mut offered_sym = vec![false; org.symbols.len()];
+        for d in &org.desks {
+            for &c in d.capability_ixs.iter() {
+                if let Some(o) = offered_sym.get_mut(c as usize) {
+                    *o = true;
+                }
+            }
+        }
+        let offered = |cap: &str| {
+            org.symbol_ix
+                .get(cap)
+                .is_some_and(|&c| offered_sym.get(c as usize).copied().unwrap_or(false))
+        };
         let mut rules: Vec<Rule> = Vec::with_capacity(spec.rules.len());
-        let mut rule_ids: HashMap<Id, usize> = HashMap::with_capacity(spec.rules.len());
-        for (i, r) in spec.rules.iter().enumerate() {
+        let mut rule_ids: IdMap<Id, usize> =
+            IdMap::with_capacity_and_hasher(spec.rules.len(), Default::default());
+        for (i, r) in spec.rules.iter_mut().enumerate() {
             let path = format!("rules[{i}]");
             let id = Id::from(&r.id);
             if r.id.trim().is_empty() {
@@ -248,10 +257,11 @@ impl RuleSet {
                     .with_hint(format!("rules[{prev}] has the same id")),
                 );
             }
-            let when = r.when.clone().unwrap_or(Condition::All(Vec::new()));
+            // The spec is consumed: its parts move into the rule rather than being copied.
+            let when = r.when.take().unwrap_or(Condition::All(Vec::new()));
             check_condition(
                 &when,
-                &format!("{path}.when"),
+                &mut format!("{path}.when"),
                 0,
                 &facts,
                 &fact_ix,
@@ -268,7 +278,7 @@ impl RuleSet {
                     )
                     .with_id(id.clone()),
                 );
-            } else if !offered.contains(t.capability.as_str()) {
+            } else if !offered(t.capability.as_str()) {
                 problems.push(
                     Problem::warning(
                         ProblemKind::UnservedCapability,
@@ -340,7 +350,7 @@ impl RuleSet {
             }
             rules.push(Rule {
                 id,
-                description: r.description.clone(),
+                description: r.description.take(),
                 priority: r.priority,
                 order: i,
                 when,
@@ -364,7 +374,6 @@ impl RuleSet {
             fact_ix,
             rules,
             warnings: problems,
-            spec,
         })
     }
 
@@ -393,19 +402,89 @@ impl RuleSet {
         &self.warnings
     }
 
-    /// The spec these rules were built from.
-    pub fn spec(&self) -> &RuleSetSpec {
-        &self.spec
+    /// The rules as a spec, rebuilt from the validated rules (which do not keep the file's
+    /// data), in file order.
+    ///
+    /// `RuleSet::from_spec(rules.to_spec(), &org)` gives back the same rules, whose
+    /// `to_spec()` is equal to this one. It is an equivalent spec, not always the one the
+    /// rules were built from: a fact's question equal to the default one, an `owner` equal
+    /// to the `unit` and an empty `when` are left out.
+    ///
+    /// # Complexity
+    /// Linear in the size of the rules.
+    ///
+    /// # Example
+    /// ```
+    /// use rightdesk::{Org, OrgSpec, RuleSet, RuleSetSpec};
+    /// let org = Org::from_spec(serde_json::from_str::<OrgSpec>(r#"{
+    ///   "sites": [{"id": "hq"}], "units": [{"id": "records"}],
+    ///   "desks": [{"id": "counter", "unit": "records", "site": "hq",
+    ///              "capabilities": ["report.copy"]}]
+    /// }"#)?)?;
+    /// let spec: RuleSetSpec = serde_json::from_str(r#"{
+    ///   "facts": [{"id": "injured", "type": "bool"}],
+    ///   "rules": [{"id": "copy", "when": {"fact": "injured", "eq": false},
+    ///              "then": {"capability": "report.copy", "unit": "records"}}]
+    /// }"#)?;
+    /// let rules = RuleSet::from_spec(spec.clone(), &org)?;
+    /// assert_eq!(rules.to_spec(), spec);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_spec(&self) -> RuleSetSpec {
+        let facts = self
+            .facts
+            .iter()
+            .map(|f| FactSpec {
+                id: f.id.to_string(),
+                kind: f.kind,
+                values: f.values.clone(),
+                min: f.min,
+                max: f.max,
+                question: (f.question != default_question(&f.id)).then(|| f.question.clone()),
+            })
+            .collect();
+        let mut in_file_order: Vec<&Rule> = self.rules.iter().collect();
+        in_file_order.sort_by_key(|r| r.order);
+        let rules = in_file_order
+            .into_iter()
+            .map(|r| RuleSpec {
+                id: r.id.to_string(),
+                description: r.description.clone(),
+                priority: r.priority,
+                when: (!matches!(&r.when, Condition::All(v) if v.is_empty()))
+                    .then(|| r.when.clone()),
+                then: ThenSpec {
+                    capability: r.capability.to_string(),
+                    authority: r.authority,
+                    unit: r.unit.as_ref().map(Id::to_string),
+                    site: r.site.as_ref().map(Id::to_string),
+                    desk: DeskConstraintsSpec {
+                        language: r.language.clone(),
+                        site: r.desk_site.clone(),
+                    },
+                    owner: (r.owner != r.unit)
+                        .then(|| r.owner.as_ref().map(Id::to_string))
+                        .flatten(),
+                    bring: r.bring.iter().map(Id::to_string).collect(),
+                },
+            })
+            .collect();
+        RuleSetSpec { facts, rules }
     }
+}
+
+/// The question asked for a fact declared without one.
+fn default_question(fact: &str) -> String {
+    format!("What is your {}?", fact.replace('_', " "))
 }
 
 #[allow(clippy::too_many_arguments)]
 fn check_condition(
     c: &Condition,
-    path: &str,
+    path: &mut String,
     depth: usize,
     facts: &[Fact],
-    fact_ix: &HashMap<Id, usize>,
+    fact_ix: &IdMap<Id, usize>,
     rule: &Id,
     problems: &mut Vec<Problem>,
 ) {
@@ -413,7 +492,7 @@ fn check_condition(
         problems.push(
             Problem::error(
                 ProblemKind::TooLarge,
-                path,
+                path.clone(),
                 format!("condition nested deeper than {MAX_CONDITION_DEPTH} levels"),
             )
             .with_id(rule.clone()),
@@ -427,29 +506,24 @@ fn check_condition(
             } else {
                 "any"
             };
+            // One path buffer for the whole condition: segments are pushed and popped.
+            let len = path.len();
             for (i, part) in v.iter().enumerate() {
-                check_condition(
-                    part,
-                    &format!("{path}.{key}[{i}]"),
-                    depth + 1,
-                    facts,
-                    fact_ix,
-                    rule,
-                    problems,
-                );
+                let _ = write!(path, ".{key}[{i}]");
+                check_condition(part, path, depth + 1, facts, fact_ix, rule, problems);
+                path.truncate(len);
             }
         }
-        Condition::Not(inner) => check_condition(
-            inner,
-            &format!("{path}.not"),
-            depth + 1,
-            facts,
-            fact_ix,
-            rule,
-            problems,
-        ),
+        Condition::Not(inner) => {
+            let len = path.len();
+            path.push_str(".not");
+            check_condition(inner, path, depth + 1, facts, fact_ix, rule, problems);
+            path.truncate(len);
+        }
         Condition::Test { fact, op } => {
-            let op_path = format!("{path}.{}", op.name());
+            let path: &str = path;
+            // Paths are formatted only for a problem.
+            let op_path = || format!("{path}.{}", op.name());
             let kind = if RESERVED_FACTS.contains(&fact.as_str()) {
                 FactType::String
             } else if let Some(&ix) = fact_ix.get(fact.as_str()) {
@@ -470,12 +544,16 @@ fn check_condition(
                 return;
             };
             let declared = fact_ix.get(fact.as_str()).map(|&ix| &facts[ix]);
-            let check_value = |v: &Value, p: &str, problems: &mut Vec<Problem>| {
+            let check_value = |v: &Value, at: Option<usize>, problems: &mut Vec<Problem>| {
+                let p = || match at {
+                    None => op_path(),
+                    Some(i) => format!("{}[{i}]", op_path()),
+                };
                 if v.kind() != kind {
                     problems.push(
                         Problem::error(
                             ProblemKind::TypeMismatch,
-                            p,
+                            p(),
                             format!("`{fact}` is a {kind}, but `{v}` is a {}", v.kind()),
                         )
                         .with_id(rule.clone()),
@@ -486,7 +564,7 @@ fn check_condition(
                         problems.push(
                             Problem::error(
                                 ProblemKind::BadValue,
-                                p,
+                                p(),
                                 format!("`{v}` is not an allowed value of `{fact}`"),
                             )
                             .with_id(rule.clone())
@@ -496,20 +574,20 @@ fn check_condition(
                 }
             };
             match op {
-                Op::Eq(v) | Op::Ne(v) => check_value(v, &op_path, problems),
+                Op::Eq(v) | Op::Ne(v) => check_value(v, None, problems),
                 Op::In(vs) | Op::NotIn(vs) => {
                     if vs.is_empty() {
                         problems.push(
                             Problem::error(
                                 ProblemKind::BadCondition,
-                                op_path.clone(),
+                                op_path(),
                                 format!("`{}` needs at least one value", op.name()),
                             )
                             .with_id(rule.clone()),
                         );
                     }
                     for (i, v) in vs.iter().enumerate() {
-                        check_value(v, &format!("{op_path}[{i}]"), problems);
+                        check_value(v, Some(i), problems);
                     }
                 }
                 Op::Lt(n) | Op::Lte(n) | Op::Gt(n) | Op::Gte(n) => {
@@ -517,7 +595,7 @@ fn check_condition(
                         problems.push(
                             Problem::error(
                                 ProblemKind::TypeMismatch,
-                                op_path,
+                                op_path(),
                                 format!(
                                     "`{}` compares numbers, but `{fact}` is a {kind}",
                                     op.name()
@@ -529,7 +607,7 @@ fn check_condition(
                         problems.push(
                             Problem::error(
                                 ProblemKind::BadValue,
-                                op_path,
+                                op_path(),
                                 format!("{n} is not a finite number"),
                             )
                             .with_id(rule.clone()),
@@ -542,7 +620,7 @@ fn check_condition(
                         problems.push(
                             Problem::error(
                                 ProblemKind::TypeMismatch,
-                                op_path,
+                                op_path(),
                                 format!("`prefix` tests text, but `{fact}` is a {kind}"),
                             )
                             .with_id(rule.clone()),

@@ -80,9 +80,7 @@ impl Overlay {
         let mut out = Vec::new();
         for (index, u) in updates.into_iter().enumerate() {
             let desk_ix = |desk: &str| -> Result<DeskIx, StatusError> {
-                org.desk_ix
-                    .get(desk)
-                    .copied()
+                org.desk_index(desk)
                     .ok_or_else(|| StatusError::UnknownDesk {
                         index,
                         desk: desk.to_owned(),
@@ -345,8 +343,8 @@ desks:
         ];
         let checked = Overlay::check(&org, batch).unwrap();
         o.apply(&org, &checked);
-        let a = org.desk_ix["a"];
-        let b = org.desk_ix["b"];
+        let a = org.desk_index("a").unwrap();
+        let b = org.desk_index("b").unwrap();
         let x = org.symbol_ix["x"];
         assert!(o.closure(a).is_some_and(|c| c.closed_at(None)));
         assert_eq!(o.added("x"), &[b]);
