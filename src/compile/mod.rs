@@ -15,11 +15,13 @@
 //! Nothing here caches answers.
 
 pub(crate) mod cond;
+pub(crate) mod fast;
 pub(crate) mod rule_index;
 
 use std::collections::HashMap;
 
 use cond::{Cond, FactRef};
+use fast::{FCond, Symbols};
 /// The indexes' hasher: FxHash (rustc-hash). The tables are built from trusted files; a
 /// request's value is only looked up, so colliding request values cost one probe
 /// sequence, not a degraded table.
@@ -50,6 +52,8 @@ impl ValueSource {
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
     pub when: Cond,
+    /// The condition compiled for the hot path (slots and interned literals).
+    pub fast: FCond,
     /// The capability's interned index; `None` when no desk offers it in the org (a status
     /// update may still add it).
     pub capability: Option<SymIx>,
@@ -373,11 +377,17 @@ impl Compiled {
             })
             .collect();
 
+        let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
+        let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
+        let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
+        let rule_index = RuleIndex::build(symbols, &fast);
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
-            .map(|r| CompiledRule {
-                when: Cond::compile(&r.when),
+            .zip(whens.into_iter().zip(fast))
+            .map(|(r, (when, fast))| CompiledRule {
+                when,
+                fast,
                 capability: org.symbol_ix.get(&r.capability).copied(),
                 min_authority: r.authority.unwrap_or(0),
                 unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
@@ -387,7 +397,6 @@ impl Compiled {
                 owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
             })
             .collect();
-        let rule_index = RuleIndex::build(compiled_rules.iter().map(|r| &r.when));
 
         let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
             .map(|s| vec![(0, s as SiteIx)])
@@ -479,6 +488,7 @@ impl Compiled {
             + self.hot.capacity() * std::mem::size_of::<DeskHot>()
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
+            + self.rule_index.heap_bytes()
     }
 }
 

@@ -11,6 +11,7 @@ use super::time::{plus_minutes, to_local};
 use super::validate::Checked;
 use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
+use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
 use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, ValueSource};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
@@ -294,6 +295,18 @@ impl<'a> Engine<'a> {
         &self,
         req: &Request,
         positions: impl Iterator<Item = u32>,
+        note: impl FnMut(u32, Tri, bool),
+    ) -> Decision {
+        let facts = self.comp.rule_index.symbols.facts(req);
+        self.decide_with(req, &facts, positions, note)
+    }
+
+    /// As [`Engine::decide`], with the request's values already read.
+    pub(crate) fn decide_with(
+        &self,
+        req: &Request,
+        facts: &Facts<'_>,
+        positions: impl Iterator<Item = u32>,
         mut note: impl FnMut(u32, Tri, bool),
     ) -> Decision {
         let mut unknown: SmallVec<[u32; 4]> = SmallVec::new();
@@ -301,7 +314,7 @@ impl<'a> Engine<'a> {
             let Some(r) = self.comp.rules.get(pos as usize) else {
                 continue;
             };
-            match r.when.eval(req) {
+            match r.fast.eval(facts) {
                 Tri::True => {
                     if constraint_facts_missing(r, req).next().is_some() {
                         note(pos, Tri::True, true);
@@ -936,8 +949,9 @@ impl<'a> Engine<'a> {
     #[inline]
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
         let req = ctx.req;
-        let lists = self.comp.rule_index.lists(req);
-        let decision = self.decide(req, Merge::new(lists), |_, _, _| {});
+        let facts = self.comp.rule_index.symbols.facts(req);
+        let lists = self.comp.rule_index.lists_for(&facts);
+        let decision = self.decide_with(req, &facts, Merge::new(lists), |_, _, _| {});
         let (outcome, pos) = match decision {
             Decision::NeedsInfo { unknown, needing } => (
                 Outcome::NeedsInfo {
