@@ -13,7 +13,7 @@ use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
-use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, ValueSource};
+use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, ValueSource};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
@@ -499,6 +499,23 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// A group's rows as (desk, search fields).
+    #[inline]
+    fn rows<'s>(
+        &'s self,
+        rows: &'s [Row],
+        site: SiteIx,
+    ) -> impl Iterator<Item = (DeskIx, DeskHot)> + 's {
+        rows.iter()
+            .map(move |r| (r.desk, self.comp.row_hot(r, site)))
+    }
+
+    /// Desks by index as (desk, search fields).
+    #[inline]
+    fn ixs<'s>(&'s self, ixs: &'s [DeskIx]) -> impl Iterator<Item = (DeskIx, DeskHot)> + 's {
+        ixs.iter().map(move |&d| (d, self.comp.hot(d)))
+    }
+
     #[inline]
     fn schedule(&self, h: &DeskHot) -> Option<&'a Hours> {
         self.comp.schedules.get(h.schedule as usize)
@@ -558,7 +575,7 @@ impl<'a> Engine<'a> {
         &self,
         ctx: &Ctx<'_>,
         q: &Query<'_, '_>,
-        desks: &[DeskIx],
+        desks: impl Iterator<Item = (DeskIx, DeskHot)>,
         travel: u32,
         base: bool,
         sorted: bool,
@@ -566,8 +583,7 @@ impl<'a> Engine<'a> {
     ) {
         let stop_early = sorted && !self.status.has_wait_overrides();
         let mut arr: Option<Option<Arrival>> = None;
-        for &d in desks {
-            let h = self.comp.hot(d);
+        for (d, h) in desks {
             if let Some(b) = best {
                 if stop_early && (travel.saturating_add(h.wait), h.rank) >= (b.cost, b.rank) {
                     break;
@@ -603,11 +619,19 @@ impl<'a> Engine<'a> {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
                     if let Some(t) = self.travel(ctx, s) {
-                        self.scan(ctx, q, caps.at_site(cap, s), t, true, true, &mut best);
+                        self.scan(
+                            ctx,
+                            q,
+                            self.rows(caps.at_site(cap, s), s),
+                            t,
+                            true,
+                            true,
+                            &mut best,
+                        );
                     }
                 }
                 SiteFilter::Any => match ctx.origin {
-                    None => self.scan(ctx, q, caps.all(cap), 0, true, true, &mut best),
+                    None => self.scan(ctx, q, self.ixs(caps.all(cap)), 0, true, true, &mut best),
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
@@ -629,7 +653,15 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
-                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
+                                self.scan(
+                                    ctx,
+                                    q,
+                                    self.rows(caps.desks(g), g.site),
+                                    t,
+                                    true,
+                                    true,
+                                    &mut best,
+                                );
                             }
                         } else {
                             for &(t, s) in reach {
@@ -642,7 +674,15 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
-                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
+                                self.scan(
+                                    ctx,
+                                    q,
+                                    self.rows(caps.desks(g), g.site),
+                                    t,
+                                    true,
+                                    true,
+                                    &mut best,
+                                );
                             }
                         }
                     }
@@ -652,7 +692,7 @@ impl<'a> Engine<'a> {
         for &d in self.status.added(&q.rule.capability) {
             let h = self.comp.hot(d);
             if let Some(t) = self.travel(ctx, h.site) {
-                self.scan(ctx, q, &[d], t, false, false, &mut best);
+                self.scan(ctx, q, std::iter::once((d, h)), t, false, false, &mut best);
             }
         }
         best
@@ -686,32 +726,32 @@ impl<'a> Engine<'a> {
     ) {
         let caps = &self.comp.caps;
         if let Some(cap) = q.crule.capability {
-            let mut group = |desks: &[DeskIx], t: u32| {
-                for &d in desks {
-                    f(d, self.comp.hot(d), t, true);
+            let mut group = |desks: &mut dyn Iterator<Item = (DeskIx, DeskHot)>, t: u32| {
+                for (d, h) in desks {
+                    f(d, h, t, true);
                 }
             };
             match q.site {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
                     if let Some(t) = self.travel(ctx, s) {
-                        group(caps.at_site(cap, s), t);
+                        group(&mut self.rows(caps.at_site(cap, s), s), t);
                     }
                 }
                 SiteFilter::Any => match ctx.origin {
-                    None => group(caps.all(cap), 0),
+                    None => group(&mut self.ixs(caps.all(cap)), 0),
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
                             for g in groups {
                                 if let Some(t) = self.comp.travel(o, g.site) {
-                                    group(caps.desks(g), t);
+                                    group(&mut self.rows(caps.desks(g), g.site), t);
                                 }
                             }
                         } else {
                             for &(t, s) in reach {
-                                group(caps.at_site(cap, s), t);
+                                group(&mut self.rows(caps.at_site(cap, s), s), t);
                             }
                         }
                     }
