@@ -366,16 +366,16 @@ impl FCond {
         }
     }
 
-    /// An exact encoding of the condition as it behaves when `slot` holds the value `key`
-    /// (`fixed`): conjuncts of the top-level conjunction that are then certainly true
-    /// (`eq`/`in` tests accepting `key`) are left out. Two conditions with the same
+    /// An exact encoding of the condition as it behaves when the slots hold the values
+    /// `fixed`: conjuncts of the top-level conjunction that are then certainly true
+    /// (`eq`/`in` tests accepting the value) are left out. Two conditions with the same
     /// encoding under the same `fixed` give the same verdict, and miss the same facts, on
-    /// every request that has that value.
-    pub(crate) fn encode(&self, fixed: Option<(u32, Key)>, out: &mut Vec<u64>) {
+    /// every request that has those values.
+    pub(crate) fn encode(&self, fixed: &[(u32, Key)], out: &mut Vec<u64>) {
         self.encode_at(fixed, true, out);
     }
 
-    fn encode_at(&self, fixed: Option<(u32, Key)>, top: bool, out: &mut Vec<u64>) {
+    fn encode_at(&self, fixed: &[(u32, Key)], top: bool, out: &mut Vec<u64>) {
         match self {
             FCond::All(parts) => {
                 out.push(1);
@@ -446,15 +446,12 @@ impl FCond {
     }
 
     /// Is this an `eq`/`in` test of the fixed slot that accepts the fixed value?
-    fn certainly_true(&self, fixed: Option<(u32, Key)>) -> bool {
-        let Some((fs, key)) = fixed else {
-            return false;
-        };
-        match self {
+    fn certainly_true(&self, fixed: &[(u32, Key)]) -> bool {
+        fixed.iter().any(|&(fs, key)| match self {
             FCond::Test(s, FTest::Eq(l)) if *s == fs => l.key() == key,
             FCond::Test(s, FTest::In(ls)) if *s == fs => ls.iter().any(|l| l.key() == key),
             _ => false,
-        }
+        })
     }
 }
 
@@ -526,15 +523,15 @@ mod tests {
             r#"{"all":[{"fact":"need","in":["q","p"]},{"fact":"c","eq":"web"}]}"#,
         );
         let p = Key::Text(s.intern("p"));
-        let enc = |c: &FCond, fixed| {
+        let enc = |c: &FCond, fixed: &[(u32, Key)]| {
             let mut v = Vec::new();
             c.encode(fixed, &mut v);
             v
         };
-        assert_ne!(enc(&a, None), enc(&b, None));
-        assert_eq!(enc(&a, Some((SLOT_NEED, p))), enc(&b, Some((SLOT_NEED, p))));
+        assert_ne!(enc(&a, &[]), enc(&b, &[]));
+        assert_eq!(enc(&a, &[(SLOT_NEED, p)]), enc(&b, &[(SLOT_NEED, p)]));
         let q = Key::Text(s.intern("q"));
-        assert_ne!(enc(&a, Some((SLOT_NEED, q))), enc(&b, Some((SLOT_NEED, q))));
+        assert_ne!(enc(&a, &[(SLOT_NEED, q)]), enc(&b, &[(SLOT_NEED, q)]));
     }
 
     #[test]

@@ -28,24 +28,26 @@ use crate::resolve::Request;
 #[derive(Debug, Default)]
 struct KeyedFact {
     slot: u32,
-    text: HashMap<u32, Box<[u32]>, FastBuild>,
-    number: HashMap<u64, Box<[u32]>, FastBuild>,
-    bools: [Box<[u32]>; 2],
+    text: HashMap<u32, Level, FastBuild>,
+    number: HashMap<u64, Level, FastBuild>,
+    bools: [Level; 2],
     /// The rules filed here, indexed without this fact, for requests that lack it.
     missing: Level,
 }
 
 impl KeyedFact {
     #[inline]
-    fn bucket(&self, v: V<'_>) -> &[u32] {
-        let found = match v {
+    fn bucket(&self, v: V<'_>) -> Option<&Level> {
+        match v {
             V::Text(s, _) => self.text.get(&s),
             V::Number(n) => self.number.get(&number_key(n)),
-            V::Bool(b) => return &self.bools[usize::from(b)],
-        };
-        found.map_or(&[], |b| b)
+            V::Bool(b) => self.bools.get(usize::from(b)),
+        }
     }
 }
+
+/// Buckets with more rules than this are indexed further on their other tests.
+const SPLIT_ABOVE: usize = 16;
 
 /// One level of the index.
 #[derive(Debug, Default)]
@@ -67,7 +69,7 @@ pub(crate) struct RuleIndex {
 pub(crate) type Lists<'a> = SmallVec<[&'a [u32]; 8]>;
 
 /// Keep the first rule of each distinct condition (as it behaves under `fixed`).
-fn dedup(conds: &[FCond], list: Vec<u32>, fixed: Option<(u32, Key)>) -> Box<[u32]> {
+fn dedup(conds: &[FCond], list: Vec<u32>, fixed: &[(u32, Key)]) -> Box<[u32]> {
     if list.len() < 2 {
         return list.into_boxed_slice();
     }
@@ -86,7 +88,14 @@ fn dedup(conds: &[FCond], list: Vec<u32>, fixed: Option<(u32, Key)>) -> Box<[u32
 }
 
 impl Level {
-    fn build(conds: &[FCond], items: &[u32], excluded: &mut Vec<u32>) -> Level {
+    /// Index the rules at `items`, leaving out tests of the `excluded` slots; `fixed`: the
+    /// values the slots have on every request that reaches this level.
+    fn build(
+        conds: &[FCond],
+        items: &[u32],
+        excluded: &mut Vec<u32>,
+        fixed: &mut Vec<(u32, Key)>,
+    ) -> Level {
         let keys_of = |pos: u32, excluded: &[u32]| -> Vec<(u32, Vec<ILit>)> {
             let mut k = conds
                 .get(pos as usize)
@@ -156,7 +165,7 @@ impl Level {
                     Level::default()
                 } else {
                     excluded.push(slot);
-                    let l = Level::build(conds, &filed, excluded);
+                    let l = Level::build(conds, &filed, excluded, fixed);
                     excluded.pop();
                     l
                 };
@@ -165,9 +174,21 @@ impl Level {
                     missing,
                     ..KeyedFact::default()
                 };
-                let mut bools: [Box<[u32]>; 2] = Default::default();
+                let mut bools: [Level; 2] = Default::default();
                 for (key, list) in buckets {
-                    let list = dedup(conds, list, Some((slot, key)));
+                    fixed.push((slot, key));
+                    let list = if list.len() > SPLIT_ABOVE {
+                        excluded.push(slot);
+                        let l = Level::build(conds, &list, excluded, fixed);
+                        excluded.pop();
+                        l
+                    } else {
+                        Level {
+                            always: dedup(conds, list, fixed),
+                            keyed: Box::default(),
+                        }
+                    };
+                    fixed.pop();
                     match key {
                         Key::Text(s) => {
                             k.text.insert(s, list);
@@ -187,7 +208,7 @@ impl Level {
             })
             .collect();
         Level {
-            always: dedup(conds, always, None),
+            always: dedup(conds, always, fixed),
             keyed,
         }
     }
@@ -199,9 +220,8 @@ impl Level {
         for k in self.keyed.iter() {
             match f.get(k.slot) {
                 Some(v) => {
-                    let list = k.bucket(v);
-                    if !list.is_empty() {
-                        out.push(list);
+                    if let Some(l) = k.bucket(v) {
+                        l.push_lists(f, out);
                     }
                 }
                 None => k.missing.push_lists(f, out),
@@ -216,9 +236,12 @@ impl Level {
                 .iter()
                 .map(|k| {
                     std::mem::size_of::<KeyedFact>()
-                        + k.text.values().map(|l| l.len() * 4 + 24).sum::<usize>()
-                        + k.number.values().map(|l| l.len() * 4 + 24).sum::<usize>()
-                        + k.bools.iter().map(|l| l.len() * 4).sum::<usize>()
+                        + k.text.values().map(|l| l.heap_bytes() + 40).sum::<usize>()
+                        + k.number
+                            .values()
+                            .map(|l| l.heap_bytes() + 40)
+                            .sum::<usize>()
+                        + k.bools.iter().map(Level::heap_bytes).sum::<usize>()
                         + k.missing.heap_bytes()
                 })
                 .sum::<usize>()
@@ -231,7 +254,7 @@ impl RuleIndex {
         let items: Vec<u32> = (0..conds.len() as u32).collect();
         RuleIndex {
             symbols,
-            root: Level::build(conds, &items, &mut Vec::new()),
+            root: Level::build(conds, &items, &mut Vec::new(), &mut Vec::new()),
         }
     }
 
@@ -414,5 +437,69 @@ mod tests {
                 "{req:?}"
             );
         }
+    }
+
+    #[test]
+    fn large_buckets_are_split_without_changing_decisions() {
+        // 120 rules, most filed under `kind` (a small bucket total), in buckets far larger
+        // than SPLIT_ABOVE; the sub-indexes file them under `need`.
+        let needs = ["a", "b", "c", "d", "e", "f", "g", "h"];
+        let mut jsons = Vec::new();
+        for i in 0..120 {
+            let kind = ["x", "y"][i % 2];
+            let n1 = needs[i % 8];
+            let n2 = needs[(i / 8) % 8];
+            let extra = match i % 5 {
+                0 => r#"{"fact":"lang","eq":"es"}"#.to_owned(),
+                1 => r#"{"fact":"age","gte":18}"#.to_owned(),
+                2 => r#"{"any":[{"fact":"lang","eq":"en"},{"fact":"age","lt":10}]}"#.to_owned(),
+                3 => r#"{"not":{"fact":"flag","eq":true}}"#.to_owned(),
+                _ => r#"{"all":[]}"#.to_owned(),
+            };
+            jsons.push(format!(
+                r#"{{"all":[{{"fact":"kind","eq":"{kind}"}},{{"fact":"need","in":["{n1}","{n2}"]}},{extra}]}}"#
+            ));
+        }
+        for n in needs {
+            for _ in 0..8 {
+                jsons.push(format!(
+                    r#"{{"all":[{{"fact":"need","eq":"{n}"}},{{"fact":"age","gte":65}}]}}"#
+                ));
+            }
+        }
+        let refs: Vec<&str> = jsons.iter().map(String::as_str).collect();
+        let (cs, ix) = index(&refs);
+        let mut reqs = Vec::new();
+        for need in needs.iter().chain(&["z"]) {
+            for kind in [None, Some("x"), Some("y"), Some("w")] {
+                for lang in [None, Some("es"), Some("en")] {
+                    for age in [None, Some(5i64), Some(30), Some(70)] {
+                        let mut r = Request::new(*need);
+                        if let Some(k) = kind {
+                            r = r.fact("kind", k);
+                        }
+                        if let Some(l) = lang {
+                            r = r.fact("lang", l);
+                        }
+                        if let Some(a) = age {
+                            r = r.fact("age", a);
+                        }
+                        reqs.push(r.clone());
+                        reqs.push(r.fact("flag", true));
+                    }
+                }
+            }
+        }
+        let mut fewer = 0;
+        for req in &reqs {
+            let got = considered(&ix, req);
+            fewer += usize::from(got.len() < 40);
+            assert_eq!(
+                decide(&cs, req, got.into_iter()),
+                decide(&cs, req, 0..cs.len() as u32),
+                "{req:?}"
+            );
+        }
+        assert!(fewer > reqs.len() / 2);
     }
 }
