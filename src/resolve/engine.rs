@@ -837,19 +837,31 @@ impl<'a> Engine<'a> {
             return Stage::Reachable;
         }
         let mut stage = Stage::NoCapability;
-        for (d, base) in self.offering(q) {
-            if !self.offers(d, base, q.crule.capability) {
-                continue;
+        // Every desk offering the capability, group by group (rows read in sequence).
+        let mut judge = |d: DeskIx, h: &DeskHot, base: bool| {
+            if self.offers(d, base, q.crule.capability) {
+                let s = match self.static_fail(d, h, q) {
+                    Some(Fail::Authority) => Stage::Capability,
+                    Some(Fail::Unit) => Stage::Authority,
+                    Some(Fail::Site) => Stage::Unit,
+                    Some(Fail::Language) => Stage::Site,
+                    None => Stage::Language,
+                };
+                stage = stage.max(s);
             }
-            let s = match self.static_fail(d, &self.comp.hot(d), q) {
-                Some(Fail::Authority) => Stage::Capability,
-                Some(Fail::Unit) => Stage::Authority,
-                Some(Fail::Site) => Stage::Unit,
-                Some(Fail::Language) => Stage::Site,
-                None => Stage::Language,
-            };
-            stage = stage.max(s);
-            if stage == Stage::Language {
+            stage == Stage::Language
+        };
+        let caps = &self.comp.caps;
+        let groups = q.crule.capability.map_or(&[][..], |c| caps.groups(c));
+        'groups: for g in groups {
+            for (d, h) in self.rows(caps.desks(g), g.site) {
+                if judge(d, &h, true) {
+                    break 'groups;
+                }
+            }
+        }
+        for &d in self.status.added(&q.rule.capability) {
+            if judge(d, &self.comp.hot(d), false) {
                 break;
             }
         }
