@@ -134,6 +134,17 @@ pub(crate) struct Group {
     end: u32,
 }
 
+/// What a group's desks have at best, to skip a group whose desks all fail a filter.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Summary {
+    pub max_authority: u32,
+    /// The smallest and largest unit pre-order number of the group's desks.
+    pub unit_lo: u32,
+    pub unit_hi: u32,
+    /// The union of the desks' language bits ([`DeskHot::languages`]).
+    pub languages: u64,
+}
+
 /// Capabilities offered at this many sites or more get a [`CapEntry::sites`] bit set.
 const SITE_BITS_FROM: usize = 32;
 
@@ -141,6 +152,8 @@ const SITE_BITS_FROM: usize = 32;
 struct CapEntry {
     /// Sorted by site.
     groups: Box<[Group]>,
+    /// Parallel to `groups`.
+    summaries: Box<[Summary]>,
     /// For capabilities offered at many sites: per 64 sites, a bit per site with a group
     /// and the number of groups before them, so the group at a site is found with one
     /// read instead of a binary search (empty otherwise).
@@ -177,6 +190,7 @@ impl CapIndex {
         while i < rows.len() {
             let cap = rows[i].0;
             let mut groups = Vec::new();
+            let mut summaries = Vec::new();
             while i < rows.len() && rows[i].0 == cap {
                 let site = rows[i].1;
                 let start = i;
@@ -189,6 +203,18 @@ impl CapIndex {
                     start: start as u32,
                     end: i as u32,
                 });
+                let mut sum = Summary {
+                    unit_lo: u32::MAX,
+                    ..Summary::default()
+                };
+                for r in rows.get(start..i).unwrap_or(&[]) {
+                    let h = hot.get(r.4 as usize).copied().unwrap_or_default();
+                    sum.max_authority = sum.max_authority.max(h.authority);
+                    sum.unit_lo = sum.unit_lo.min(h.unit_pre);
+                    sum.unit_hi = sum.unit_hi.max(h.unit_pre);
+                    sum.languages |= h.languages;
+                }
+                summaries.push(sum);
             }
             if let Some(e) = entries.get_mut(cap as usize) {
                 if groups.len() >= SITE_BITS_FROM {
@@ -207,6 +233,7 @@ impl CapIndex {
                     e.sites = sites.into_boxed_slice();
                 }
                 e.groups = groups.into_boxed_slice();
+                e.summaries = summaries.into_boxed_slice();
             }
         }
         rows.sort_unstable_by_key(|r| (r.0, r.2, r.3));
@@ -233,6 +260,12 @@ impl CapIndex {
     #[inline]
     pub(crate) fn groups(&self, cap: SymIx) -> &[Group] {
         self.entries.get(cap as usize).map_or(&[], |e| &e.groups)
+    }
+
+    /// The summaries of a capability's site groups, parallel to [`CapIndex::groups`].
+    #[inline]
+    pub(crate) fn summaries(&self, cap: SymIx) -> &[Summary] {
+        self.entries.get(cap as usize).map_or(&[], |e| &e.summaries)
     }
 
     /// The desks of a group, sorted by (wait, id).
@@ -283,7 +316,11 @@ impl CapIndex {
             + self
                 .entries
                 .iter()
-                .map(|e| e.groups.len() * std::mem::size_of::<Group>() + e.sites.len() * 16)
+                .map(|e| {
+                    e.groups.len() * std::mem::size_of::<Group>()
+                        + e.summaries.len() * std::mem::size_of::<Summary>()
+                        + e.sites.len() * 16
+                })
                 .sum::<usize>()
             + self.by_site.capacity() * std::mem::size_of::<Row>()
             + self.by_wait.capacity() * 4

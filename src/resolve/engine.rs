@@ -838,7 +838,7 @@ impl<'a> Engine<'a> {
         }
         let mut stage = Stage::NoCapability;
         // Every desk offering the capability, group by group (rows read in sequence).
-        let mut judge = |d: DeskIx, h: &DeskHot, base: bool| {
+        let judge = |d: DeskIx, h: &DeskHot, base: bool, stage: &mut Stage| {
             if self.offers(d, base, q.crule.capability) {
                 let s = match self.static_fail(d, h, q) {
                     Some(Fail::Authority) => Stage::Capability,
@@ -847,21 +847,43 @@ impl<'a> Engine<'a> {
                     Some(Fail::Language) => Stage::Site,
                     None => Stage::Language,
                 };
-                stage = stage.max(s);
+                *stage = (*stage).max(s);
             }
-            stage == Stage::Language
+            *stage == Stage::Language
         };
         let caps = &self.comp.caps;
-        let groups = q.crule.capability.map_or(&[][..], |c| caps.groups(c));
-        'groups: for g in groups {
+        let (groups, summaries) = q
+            .crule
+            .capability
+            .map_or((&[][..], &[][..]), |c| (caps.groups(c), caps.summaries(c)));
+        'groups: for (g, sum) in groups.iter().zip(summaries) {
+            // The furthest any desk of the group can get: skip it when that is no further.
+            let bound = if sum.max_authority < q.crule.min_authority {
+                Stage::Capability
+            } else if q
+                .scope
+                .is_some_and(|(a, b)| sum.unit_hi < a || sum.unit_lo > b)
+            {
+                Stage::Authority
+            } else if !q.site.allows(g.site) {
+                Stage::Unit
+            } else if q.language.is_some() && sum.languages & (q.language_bit | MORE_LANGUAGES) == 0
+            {
+                Stage::Site
+            } else {
+                Stage::Language
+            };
+            if bound <= stage {
+                continue;
+            }
             for (d, h) in self.rows(caps.desks(g), g.site) {
-                if judge(d, &h, true) {
+                if judge(d, &h, true, &mut stage) {
                     break 'groups;
                 }
             }
         }
         for &d in self.status.added(&q.rule.capability) {
-            if judge(d, &self.comp.hot(d), false) {
+            if judge(d, &self.comp.hot(d), false, &mut stage) {
                 break;
             }
         }
