@@ -143,8 +143,6 @@ pub(crate) struct Summary {
     pub unit_hi: u32,
     /// The union of the desks' language bits ([`DeskHot::languages`]).
     pub languages: u64,
-    /// Bit i: a desk follows schedule i; bit 63: schedules 63 and beyond.
-    pub schedules: u64,
 }
 
 /// Capabilities offered at this many sites or more get a [`CapEntry::sites`] bit set.
@@ -215,7 +213,6 @@ impl CapIndex {
                     sum.unit_lo = sum.unit_lo.min(h.unit_pre);
                     sum.unit_hi = sum.unit_hi.max(h.unit_pre);
                     sum.languages |= h.languages;
-                    sum.schedules |= 1 << h.schedule.min(63);
                 }
                 summaries.push(sum);
             }
@@ -288,19 +285,6 @@ impl CapIndex {
     /// The group of desks offering `cap` at `site`.
     #[inline]
     pub(crate) fn group_at(&self, cap: SymIx, site: SiteIx) -> Option<&Group> {
-        let (e, i) = self.group_ix(cap, site)?;
-        e.groups.get(i)
-    }
-
-    /// The group of desks offering `cap` at `site`, with its summary.
-    #[inline]
-    pub(crate) fn group_summary_at(&self, cap: SymIx, site: SiteIx) -> Option<(&Group, &Summary)> {
-        let (e, i) = self.group_ix(cap, site)?;
-        Some((e.groups.get(i)?, e.summaries.get(i)?))
-    }
-
-    #[inline]
-    fn group_ix(&self, cap: SymIx, site: SiteIx) -> Option<(&CapEntry, usize)> {
         let e = self.entries.get(cap as usize)?;
         if !e.sites.is_empty() {
             let &(word, before) = e.sites.get(site as usize / 64)?;
@@ -309,10 +293,10 @@ impl CapIndex {
                 return None;
             }
             let below = (word & ((1u64 << bit) - 1)).count_ones();
-            return Some((e, (before + below) as usize));
+            return e.groups.get((before + below) as usize);
         }
         let i = e.groups.binary_search_by_key(&site, |g| g.site).ok()?;
-        Some((e, i))
+        e.groups.get(i)
     }
 
     /// Every desk offering `cap`, sorted by (wait, id).

@@ -13,9 +13,7 @@ use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
-use crate::compile::{
-    Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, Summary, ValueSource,
-};
+use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, ValueSource};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
@@ -98,14 +96,6 @@ pub(crate) struct Query<'a, 'r> {
     pub language_bit: u64,
     /// The unit scope's pre-order interval.
     pub scope: Option<(u32, u32)>,
-}
-
-/// What [`Engine::for_each_reachable`] shows: a group about to be visited (return true to
-/// skip it) with its travel, or a desk with its search fields, travel and whether the org
-/// file gives it the capability.
-pub(crate) enum Visit<'g> {
-    Group(&'g Group, &'g Summary, u32),
-    Desk(DeskIx, DeskHot, u32, bool),
 }
 
 /// Why a desk fails a rule's demands other than capability, travel and hours.
@@ -549,34 +539,20 @@ impl<'a> Engine<'a> {
 
     /// When a desk closed on arrival opens, within the hours' look-ahead.
     pub(crate) fn next_opening(&self, d: DeskIx, h: &DeskHot, arr: &Arrival) -> Option<Later<'a>> {
+        let mut from = arr.instant;
+        let mut reason = None;
         if let Some(c) = self.status.closure(d) {
             if c.closed_at(Some(arr.instant)) {
-                let from = arr.instant.max(c.until?);
-                let from_local = if from == arr.instant {
-                    arr.local
-                } else {
-                    to_local(self.org.timezone, from)
-                };
-                let mut later = self.opening_from(h.schedule, from, from_local)?;
-                later.reason = c.reason.as_deref();
-                return Some(later);
+                reason = c.reason.as_deref();
+                from = from.max(c.until?);
             }
         }
-        self.opening_from(h.schedule, arr.instant, arr.local)
-    }
-
-    /// When a desk following schedule `sched` and not closed by a status update opens.
-    fn schedule_opening(&self, sched: u32, arr: &Arrival) -> Option<Later<'a>> {
-        self.opening_from(sched, arr.instant, arr.local)
-    }
-
-    fn opening_from(
-        &self,
-        sched: u32,
-        from: DateTime<Utc>,
-        from_local: NaiveDateTime,
-    ) -> Option<Later<'a>> {
-        let opens_local = match self.comp.schedules.get(sched as usize) {
+        let from_local = if from == arr.instant {
+            arr.local
+        } else {
+            to_local(self.org.timezone, from)
+        };
+        let opens_local = match self.schedule(h) {
             Some(hours) => hours.next_open(from_local)?,
             None => from_local,
         };
@@ -588,7 +564,7 @@ impl<'a> Engine<'a> {
         Some(Later {
             opens,
             opens_local,
-            reason: None,
+            reason,
         })
     }
 
@@ -746,49 +722,36 @@ impl<'a> Engine<'a> {
         &self,
         ctx: &Ctx<'_>,
         q: &Query<'_, '_>,
-        mut f: impl FnMut(Visit<'_>) -> bool,
+        mut f: impl FnMut(DeskIx, DeskHot, u32, bool),
     ) {
         let caps = &self.comp.caps;
         if let Some(cap) = q.crule.capability {
-            let mut group = |g: &Group, sum: Option<&Summary>, t: u32| {
-                if let Some(sum) = sum {
-                    if f(Visit::Group(g, sum, t)) {
-                        return;
-                    }
-                }
-                for (d, h) in self.rows(caps.desks(g), g.site) {
-                    f(Visit::Desk(d, h, t, true));
+            let mut group = |desks: &mut dyn Iterator<Item = (DeskIx, DeskHot)>, t: u32| {
+                for (d, h) in desks {
+                    f(d, h, t, true);
                 }
             };
             match q.site {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
-                    if let (Some(t), Some((g, sum))) =
-                        (self.travel(ctx, s), caps.group_summary_at(cap, s))
-                    {
-                        group(g, Some(sum), t);
+                    if let Some(t) = self.travel(ctx, s) {
+                        group(&mut self.rows(caps.at_site(cap, s), s), t);
                     }
                 }
                 SiteFilter::Any => match ctx.origin {
-                    None => {
-                        for (d, h) in self.ixs(caps.all(cap)) {
-                            f(Visit::Desk(d, h, 0, true));
-                        }
-                    }
+                    None => group(&mut self.ixs(caps.all(cap)), 0),
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
-                            for (g, sum) in groups.iter().zip(caps.summaries(cap)) {
+                            for g in groups {
                                 if let Some(t) = self.comp.travel(o, g.site) {
-                                    group(g, Some(sum), t);
+                                    group(&mut self.rows(caps.desks(g), g.site), t);
                                 }
                             }
                         } else {
                             for &(t, s) in reach {
-                                if let Some((g, sum)) = caps.group_summary_at(cap, s) {
-                                    group(g, Some(sum), t);
-                                }
+                                group(&mut self.rows(caps.at_site(cap, s), s), t);
                             }
                         }
                     }
@@ -801,7 +764,7 @@ impl<'a> Engine<'a> {
                 continue;
             }
             if let Some(t) = self.travel(ctx, h.site) {
-                f(Visit::Desk(d, h, t, false));
+                f(d, h, t, false);
             }
         }
     }
@@ -812,51 +775,15 @@ impl<'a> Engine<'a> {
         let mut best: Option<(DateTime<Utc>, Pick, Later<'a>)> = None;
         // Desks with the same schedule reached after the same travel open at the same time.
         let mut memo: Vec<(u32, u32, Option<Later<'a>>)> = Vec::new();
-        let floor_wait = !self.status.has_wait_overrides();
-        self.for_each_reachable(ctx, q, |v| {
-            let (d, h, travel, base) = match v {
-                Visit::Desk(d, h, travel, base) => (d, h, travel, base),
-                Visit::Group(g, sum, travel) => {
-                    // Skip the group when none of its desks can serve before the best:
-                    // each opens no earlier than its schedule's next opening after
-                    // arrival (a status closure only delays it), then waits.
-                    let Some((b, _, _)) = best.as_ref() else {
-                        return false;
-                    };
-                    if sum.schedules & (1 << 63) != 0 {
-                        return false;
-                    }
-                    let Some(arr) = self.arrival(ctx, travel) else {
-                        return false;
-                    };
-                    let wait = if floor_wait { g.min_wait } else { 0 };
-                    let mut bits = sum.schedules;
-                    while bits != 0 {
-                        let sched = bits.trailing_zeros();
-                        bits &= bits - 1;
-                        let later = match memo.iter().find(|m| m.0 == sched && m.1 == travel) {
-                            Some(m) => m.2.clone(),
-                            None => {
-                                let l = self.schedule_opening(sched, &arr);
-                                memo.push((sched, travel, l.clone()));
-                                l
-                            }
-                        };
-                        if later.is_some_and(|l| plus_minutes(l.opens, wait) <= *b) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }
-            };
+        self.for_each_reachable(ctx, q, |d, h, travel, base| {
             if !self.offers(d, base, q.crule.capability) || self.static_fail(d, &h, q).is_some() {
-                return false;
+                return;
             }
             let Some(arr) = self.arrival(ctx, travel) else {
-                return false;
+                return;
             };
             if best.as_ref().is_some_and(|b| arr.instant > b.0) {
-                return false;
+                return;
             }
             let plain = self
                 .status
@@ -875,7 +802,7 @@ impl<'a> Engine<'a> {
                 self.next_opening(d, &h, &arr)
             };
             let Some(later) = later else {
-                return false;
+                return;
             };
             let wait = self.status.wait(d, h.wait);
             let serve = plus_minutes(later.opens, wait);
@@ -892,7 +819,6 @@ impl<'a> Engine<'a> {
             {
                 best = Some((serve, pick, later));
             }
-            false
         });
         best.map(|(_, p, l)| (p, l))
     }
@@ -902,14 +828,10 @@ impl<'a> Engine<'a> {
     /// demand is closed until further notice.
     fn stage(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Stage {
         let mut reachable = false;
-        self.for_each_reachable(ctx, q, |v| match v {
-            Visit::Group(..) => reachable,
-            Visit::Desk(d, h, _, base) => {
-                reachable = reachable
-                    || (self.offers(d, base, q.crule.capability)
-                        && self.static_fail(d, &h, q).is_none());
-                false
-            }
+        self.for_each_reachable(ctx, q, |d, h, _, base| {
+            reachable = reachable
+                || (self.offers(d, base, q.crule.capability)
+                    && self.static_fail(d, &h, q).is_none());
         });
         if reachable {
             return Stage::Reachable;
