@@ -152,7 +152,8 @@ const SITE_BITS_FROM: usize = 32;
 struct CapEntry {
     /// Sorted by site.
     groups: Box<[Group]>,
-    /// Parallel to `groups`.
+    /// Parallel to `groups` for capabilities offered at many sites (the ones worth
+    /// skipping groups of); empty otherwise.
     summaries: Box<[Summary]>,
     /// For capabilities offered at many sites: per 64 sites, a bit per site with a group
     /// and the number of groups before them, so the group at a site is found with one
@@ -232,8 +233,10 @@ impl CapIndex {
                     }
                     e.sites = sites.into_boxed_slice();
                 }
+                if groups.len() >= SITE_BITS_FROM {
+                    e.summaries = summaries.into_boxed_slice();
+                }
                 e.groups = groups.into_boxed_slice();
-                e.summaries = summaries.into_boxed_slice();
             }
         }
         rows.sort_unstable_by_key(|r| (r.0, r.2, r.3));
@@ -262,7 +265,8 @@ impl CapIndex {
         self.entries.get(cap as usize).map_or(&[], |e| &e.groups)
     }
 
-    /// The summaries of a capability's site groups, parallel to [`CapIndex::groups`].
+    /// The summaries of a capability's site groups, parallel to [`CapIndex::groups`], or
+    /// empty (capabilities offered at few sites).
     #[inline]
     pub(crate) fn summaries(&self, cap: SymIx) -> &[Summary] {
         self.entries.get(cap as usize).map_or(&[], |e| &e.summaries)

@@ -13,7 +13,9 @@ use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
-use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, ValueSource};
+use crate::compile::{
+    Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, Summary, ValueSource,
+};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
@@ -856,20 +858,10 @@ impl<'a> Engine<'a> {
             .crule
             .capability
             .map_or((&[][..], &[][..]), |c| (caps.groups(c), caps.summaries(c)));
-        'groups: for (g, sum) in groups.iter().zip(summaries) {
+        'groups: for (i, g) in groups.iter().enumerate() {
             // The furthest any desk of the group can get: skip it when that is no further.
-            let bound = if sum.max_authority < q.crule.min_authority {
-                Stage::Capability
-            } else if q
-                .scope
-                .is_some_and(|(a, b)| sum.unit_hi < a || sum.unit_lo > b)
-            {
-                Stage::Authority
-            } else if !q.site.allows(g.site) {
-                Stage::Unit
-            } else if q.language.is_some() && sum.languages & (q.language_bit | MORE_LANGUAGES) == 0
-            {
-                Stage::Site
+            let bound = if let Some(sum) = summaries.get(i) {
+                Self::bound(q, g, sum)
             } else {
                 Stage::Language
             };
@@ -888,6 +880,24 @@ impl<'a> Engine<'a> {
             }
         }
         stage
+    }
+
+    /// The furthest through the filters any desk of a group can get.
+    fn bound(q: &Query<'_, '_>, g: &Group, sum: &Summary) -> Stage {
+        if sum.max_authority < q.crule.min_authority {
+            Stage::Capability
+        } else if q
+            .scope
+            .is_some_and(|(a, b)| sum.unit_hi < a || sum.unit_lo > b)
+        {
+            Stage::Authority
+        } else if !q.site.allows(g.site) {
+            Stage::Unit
+        } else if q.language.is_some() && sum.languages & (q.language_bit | MORE_LANGUAGES) == 0 {
+            Stage::Site
+        } else {
+            Stage::Language
+        }
     }
 
     fn gap(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Gap {
