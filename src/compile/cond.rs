@@ -282,59 +282,6 @@ impl Cond {
         }
         out
     }
-
-    /// Necessary membership tests: pairs (fact, values) such that the condition can only
-    /// be true (or unknown) when the fact is absent or has one of the values. From `eq` and
-    /// `in` tests, every conjunct of an `all`, and for an `any` a fact every alternative
-    /// pins (the union of their values). A request whose value of the fact is outside the
-    /// set makes the condition false.
-    pub(crate) fn key_candidates(&self) -> Vec<(&FactRef, Vec<&Lit>)> {
-        match self {
-            Cond::Test(f, Test::Eq(l)) => vec![(f, vec![l])],
-            Cond::Test(f, Test::In(ls)) if !ls.is_empty() => vec![(f, ls.iter().collect())],
-            Cond::All(parts) => parts.iter().flat_map(|p| p.key_candidates()).collect(),
-            Cond::Any(parts) if !parts.is_empty() => {
-                let per_part: Vec<Vec<(&FactRef, Vec<&Lit>)>> =
-                    parts.iter().map(|p| p.key_candidates()).collect();
-                let Some(first) = per_part.first() else {
-                    return Vec::new();
-                };
-                let mut out: Vec<(&FactRef, Vec<&Lit>)> = Vec::new();
-                for (fact, _) in first {
-                    if out.iter().any(|(f, _)| f == fact) {
-                        continue;
-                    }
-                    // Every alternative must pin this fact; take its smallest set.
-                    let mut union: Vec<&Lit> = Vec::new();
-                    let mut all_pin = true;
-                    for keys in &per_part {
-                        match keys
-                            .iter()
-                            .filter(|(f, _)| f == fact)
-                            .min_by_key(|(_, ls)| ls.len())
-                        {
-                            Some((_, ls)) => {
-                                for l in ls {
-                                    if !union.contains(l) {
-                                        union.push(l);
-                                    }
-                                }
-                            }
-                            None => {
-                                all_pin = false;
-                                break;
-                            }
-                        }
-                    }
-                    if all_pin {
-                        out.push((fact, union));
-                    }
-                }
-                out
-            }
-            _ => Vec::new(),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -396,26 +343,5 @@ mod tests {
         let mut m = Vec::new();
         assert_eq!(c.eval_missing(&req, &mut m), Tri::False);
         assert!(m.is_empty());
-    }
-
-    #[test]
-    fn key_candidates_are_necessary_memberships() {
-        let c = cond(
-            r#"{"all":[{"fact":"need","eq":"x"},{"all":[{"fact":"a","in":[1,2]}]},{"any":[{"fact":"b","eq":1}]},{"not":{"fact":"c","eq":1}}]}"#,
-        );
-        let keys: Vec<&str> = c.key_candidates().iter().map(|(f, _)| f.name()).collect();
-        assert_eq!(keys, ["need", "a", "b"]);
-        let c = cond(
-            r#"{"any":[{"fact":"need","eq":"x"},{"all":[{"fact":"need","in":["y","x"]},{"fact":"a","eq":1}]}]}"#,
-        );
-        let keys = c.key_candidates();
-        assert_eq!(keys.len(), 1);
-        assert_eq!(keys[0].0.name(), "need");
-        assert_eq!(keys[0].1.len(), 2);
-        // An alternative that does not pin `need` leaves nothing to index on.
-        let c = cond(r#"{"any":[{"fact":"need","eq":"x"},{"fact":"a","eq":1}]}"#);
-        assert!(c.key_candidates().is_empty());
-        let c = cond(r#"{"not":{"fact":"need","eq":"x"}}"#);
-        assert!(c.key_candidates().is_empty());
     }
 }

@@ -15,11 +15,13 @@
 //! Nothing here caches answers.
 
 pub(crate) mod cond;
+pub(crate) mod fast;
 pub(crate) mod rule_index;
 
 use std::collections::HashMap;
 
 use cond::{Cond, FactRef};
+use fast::{FCond, Symbols};
 /// The indexes' hasher: FxHash (rustc-hash). The tables are built from trusted files; a
 /// request's value is only looked up, so colliding request values cost one probe
 /// sequence, not a degraded table.
@@ -50,6 +52,8 @@ impl ValueSource {
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
     pub when: Cond,
+    /// The condition compiled for the hot path (slots and interned literals).
+    pub fast: FCond,
     /// The capability's interned index; `None` when no desk offers it in the org (a status
     /// update may still add it).
     pub capability: Option<SymIx>,
@@ -82,6 +86,44 @@ pub(crate) struct DeskHot {
 /// Bit of [`DeskHot::languages`] meaning "more languages than the bit set holds".
 pub(crate) const MORE_LANGUAGES: u64 = 1 << 63;
 
+/// A desk in a (capability, site) group with the fields a search reads inline, so a scan
+/// reads the group's rows in sequence instead of one [`DeskHot`] per desk at random. 24
+/// bytes; fields that do not fit are flagged and read from [`Compiled::hot`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Row {
+    pub desk: DeskIx,
+    pub wait: u32,
+    pub rank: u32,
+    pub unit_pre: u32,
+    /// Bits 0..31 of [`DeskHot::languages`]; bit 31: the desk has others.
+    languages: u32,
+    /// Authority, or `u16::MAX` when it does not fit.
+    authority: u16,
+    /// Schedule index, or `u16::MAX` when it does not fit.
+    schedule: u16,
+}
+
+const ROW_MORE: u32 = 1 << 31;
+
+impl Row {
+    fn of(desk: DeskIx, h: &DeskHot) -> Row {
+        Row {
+            desk,
+            wait: h.wait,
+            rank: h.rank,
+            unit_pre: h.unit_pre,
+            languages: if h.languages >> 31 == 0 {
+                h.languages as u32
+            } else {
+                (h.languages as u32) | ROW_MORE
+            },
+            authority: u16::try_from(h.authority).unwrap_or(u16::MAX),
+
+            schedule: u16::try_from(h.schedule).unwrap_or(u16::MAX),
+        }
+    }
+}
+
 /// A group of desks offering one capability at one site.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Group {
@@ -92,10 +134,31 @@ pub(crate) struct Group {
     end: u32,
 }
 
+/// What a group's desks have at best, to skip a group whose desks all fail a filter.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Summary {
+    pub max_authority: u32,
+    /// The smallest and largest unit pre-order number of the group's desks.
+    pub unit_lo: u32,
+    pub unit_hi: u32,
+    /// The union of the desks' language bits ([`DeskHot::languages`]).
+    pub languages: u64,
+}
+
+/// Capabilities offered at this many sites or more get a [`CapEntry::sites`] bit set.
+const SITE_BITS_FROM: usize = 32;
+
 #[derive(Debug, Clone, Default)]
 struct CapEntry {
     /// Sorted by site.
     groups: Box<[Group]>,
+    /// Parallel to `groups` for capabilities offered at many sites (the ones worth
+    /// skipping groups of); empty otherwise.
+    summaries: Box<[Summary]>,
+    /// For capabilities offered at many sites: per 64 sites, a bit per site with a group
+    /// and the number of groups before them, so the group at a site is found with one
+    /// read instead of a binary search (empty otherwise).
+    sites: Box<[(u64, u32)]>,
     /// Range in `CapIndex::by_wait`.
     all: (u32, u32),
 }
@@ -105,7 +168,7 @@ struct CapEntry {
 pub(crate) struct CapIndex {
     entries: Vec<CapEntry>,
     /// Desks grouped by (capability, site), each group sorted by (wait, rank).
-    by_site: Vec<DeskIx>,
+    by_site: Vec<Row>,
     /// Desks grouped by capability, sorted by (wait, rank).
     by_wait: Vec<DeskIx>,
 }
@@ -120,11 +183,15 @@ impl CapIndex {
         }
         let mut entries = vec![CapEntry::default(); org.symbols.len()];
         rows.sort_unstable();
-        let by_site: Vec<DeskIx> = rows.iter().map(|r| r.4).collect();
+        let by_site: Vec<Row> = rows
+            .iter()
+            .map(|r| Row::of(r.4, hot.get(r.4 as usize).unwrap_or(&DeskHot::default())))
+            .collect();
         let mut i = 0;
         while i < rows.len() {
             let cap = rows[i].0;
             let mut groups = Vec::new();
+            let mut summaries = Vec::new();
             while i < rows.len() && rows[i].0 == cap {
                 let site = rows[i].1;
                 let start = i;
@@ -137,8 +204,38 @@ impl CapIndex {
                     start: start as u32,
                     end: i as u32,
                 });
+                let mut sum = Summary {
+                    unit_lo: u32::MAX,
+                    ..Summary::default()
+                };
+                for r in rows.get(start..i).unwrap_or(&[]) {
+                    let h = hot.get(r.4 as usize).copied().unwrap_or_default();
+                    sum.max_authority = sum.max_authority.max(h.authority);
+                    sum.unit_lo = sum.unit_lo.min(h.unit_pre);
+                    sum.unit_hi = sum.unit_hi.max(h.unit_pre);
+                    sum.languages |= h.languages;
+                }
+                summaries.push(sum);
             }
             if let Some(e) = entries.get_mut(cap as usize) {
+                if groups.len() >= SITE_BITS_FROM {
+                    let words = org.sites.len().div_ceil(64);
+                    let mut sites = vec![(0u64, 0u32); words];
+                    for g in &groups {
+                        if let Some(w) = sites.get_mut(g.site as usize / 64) {
+                            w.0 |= 1 << (g.site % 64);
+                        }
+                    }
+                    let mut before = 0u32;
+                    for w in &mut sites {
+                        w.1 = before;
+                        before += w.0.count_ones();
+                    }
+                    e.sites = sites.into_boxed_slice();
+                }
+                if groups.len() >= SITE_BITS_FROM {
+                    e.summaries = summaries.into_boxed_slice();
+                }
                 e.groups = groups.into_boxed_slice();
             }
         }
@@ -168,9 +265,16 @@ impl CapIndex {
         self.entries.get(cap as usize).map_or(&[], |e| &e.groups)
     }
 
+    /// The summaries of a capability's site groups, parallel to [`CapIndex::groups`], or
+    /// empty (capabilities offered at few sites).
+    #[inline]
+    pub(crate) fn summaries(&self, cap: SymIx) -> &[Summary] {
+        self.entries.get(cap as usize).map_or(&[], |e| &e.summaries)
+    }
+
     /// The desks of a group, sorted by (wait, id).
     #[inline]
-    pub(crate) fn desks(&self, g: &Group) -> &[DeskIx] {
+    pub(crate) fn desks(&self, g: &Group) -> &[Row] {
         self.by_site
             .get(g.start as usize..g.end as usize)
             .unwrap_or(&[])
@@ -178,16 +282,25 @@ impl CapIndex {
 
     /// The desks offering `cap` at `site`, sorted by (wait, id).
     #[inline]
-    pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[DeskIx] {
+    pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[Row] {
         self.group_at(cap, site).map_or(&[], |g| self.desks(g))
     }
 
     /// The group of desks offering `cap` at `site`.
     #[inline]
     pub(crate) fn group_at(&self, cap: SymIx, site: SiteIx) -> Option<&Group> {
-        let groups = self.groups(cap);
-        let i = groups.binary_search_by_key(&site, |g| g.site).ok()?;
-        groups.get(i)
+        let e = self.entries.get(cap as usize)?;
+        if !e.sites.is_empty() {
+            let &(word, before) = e.sites.get(site as usize / 64)?;
+            let bit = site % 64;
+            if word >> bit & 1 == 0 {
+                return None;
+            }
+            let below = (word & ((1u64 << bit) - 1)).count_ones();
+            return e.groups.get((before + below) as usize);
+        }
+        let i = e.groups.binary_search_by_key(&site, |g| g.site).ok()?;
+        e.groups.get(i)
     }
 
     /// Every desk offering `cap`, sorted by (wait, id).
@@ -207,9 +320,14 @@ impl CapIndex {
             + self
                 .entries
                 .iter()
-                .map(|e| e.groups.len() * std::mem::size_of::<Group>())
+                .map(|e| {
+                    e.groups.len() * std::mem::size_of::<Group>()
+                        + e.summaries.len() * std::mem::size_of::<Summary>()
+                        + e.sites.len() * 16
+                })
                 .sum::<usize>()
-            + (self.by_site.capacity() + self.by_wait.capacity()) * 4
+            + self.by_site.capacity() * std::mem::size_of::<Row>()
+            + self.by_wait.capacity() * 4
     }
 }
 
@@ -373,11 +491,17 @@ impl Compiled {
             })
             .collect();
 
+        let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
+        let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
+        let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
+        let rule_index = RuleIndex::build(symbols, &fast);
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
-            .map(|r| CompiledRule {
-                when: Cond::compile(&r.when),
+            .zip(whens.into_iter().zip(fast))
+            .map(|(r, (when, fast))| CompiledRule {
+                when,
+                fast,
                 capability: org.symbol_ix.get(&r.capability).copied(),
                 min_authority: r.authority.unwrap_or(0),
                 unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
@@ -387,7 +511,6 @@ impl Compiled {
                 owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
             })
             .collect();
-        let rule_index = RuleIndex::build(compiled_rules.iter().map(|r| &r.when));
 
         let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
             .map(|s| vec![(0, s as SiteIx)])
@@ -460,6 +583,23 @@ impl Compiled {
         })
     }
 
+    /// The packed search fields of a group row at `site`.
+    #[inline]
+    pub(crate) fn row_hot(&self, r: &Row, site: SiteIx) -> DeskHot {
+        if r.authority == u16::MAX || r.schedule == u16::MAX || r.languages & ROW_MORE != 0 {
+            return self.hot(r.desk);
+        }
+        DeskHot {
+            wait: r.wait,
+            rank: r.rank,
+            authority: u32::from(r.authority),
+            unit_pre: r.unit_pre,
+            site,
+            schedule: u32::from(r.schedule),
+            languages: u64::from(r.languages),
+        }
+    }
+
     /// The language bit for a language name: `Some(bit)` when interned, `None` when only
     /// desks flagged [`MORE_LANGUAGES`] can speak it.
     #[inline]
@@ -479,6 +619,7 @@ impl Compiled {
             + self.hot.capacity() * std::mem::size_of::<DeskHot>()
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
+            + self.rule_index.heap_bytes()
     }
 }
 
@@ -519,9 +660,30 @@ desks:
                 .map(|&d| org.desks[d as usize].id.to_string())
                 .collect()
         };
+        let row_ids = |v: &[Row]| -> Vec<String> {
+            v.iter()
+                .map(|r| org.desks[r.desk as usize].id.to_string())
+                .collect()
+        };
+        assert_eq!(std::mem::size_of::<Row>(), 24);
+        for (d, h) in c.hot.iter().enumerate() {
+            let r = Row::of(d as DeskIx, h);
+            let back = c.row_hot(&r, h.site);
+            assert_eq!(
+                (
+                    back.wait,
+                    back.rank,
+                    back.authority,
+                    back.unit_pre,
+                    back.site
+                ),
+                (h.wait, h.rank, h.authority, h.unit_pre, h.site)
+            );
+            assert_eq!((back.schedule, back.languages), (h.schedule, h.languages));
+        }
         assert_eq!(ids(c.caps.all(k)), ["d2", "d0", "d1", "d3"]);
-        assert_eq!(ids(c.caps.at_site(k, 0)), ["d2", "d0", "d1"]);
-        assert_eq!(ids(c.caps.at_site(k, 1)), ["d3"]);
+        assert_eq!(row_ids(c.caps.at_site(k, 0)), ["d2", "d0", "d1"]);
+        assert_eq!(row_ids(c.caps.at_site(k, 1)), ["d3"]);
         assert!(c.caps.at_site(k, 2).is_empty());
         assert_eq!(&*c.by_travel[0], &[(0, 0), (5, 2), (10, 1)]);
         assert_eq!(&*c.by_travel[2], &[(0, 2), (5, 0)]);
@@ -538,5 +700,32 @@ desks:
         assert!(!c.units.within(u("x"), u("x1")));
         assert!(!c.units.within(u("other"), u("root")));
         assert!(c.heap_bytes() > 0);
+    }
+
+    #[test]
+    fn site_bits_find_the_same_groups_as_a_search() {
+        use crate::synth::{OrgShape, RuleShape};
+        let spec = crate::synth::org(&OrgShape::new(20_000).seed(7));
+        let rules_spec = crate::synth::rules(&spec, &RuleShape::new(10).seed(7));
+        let org = Org::from_spec(spec).unwrap();
+        let rules = RuleSet::from_spec(rules_spec, &org).unwrap();
+        let c = Compiled::build(&org, &rules);
+        let mut with_bits = 0;
+        for (cap, e) in c.caps.entries.iter().enumerate() {
+            with_bits += usize::from(!e.sites.is_empty());
+            for site in 0..org.sites.len() as SiteIx + 70 {
+                let searched = e
+                    .groups
+                    .binary_search_by_key(&site, |g| g.site)
+                    .ok()
+                    .map(|i| (e.groups[i].start, e.groups[i].end));
+                let found = c
+                    .caps
+                    .group_at(cap as SymIx, site)
+                    .map(|g| (g.start, g.end));
+                assert_eq!(found, searched, "cap {cap} site {site}");
+            }
+        }
+        assert!(with_bits > 0);
     }
 }

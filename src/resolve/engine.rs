@@ -11,8 +11,11 @@ use super::time::{plus_minutes, to_local};
 use super::validate::Checked;
 use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
+use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
-use crate::compile::{Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, ValueSource};
+use crate::compile::{
+    Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, Summary, ValueSource,
+};
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
@@ -294,6 +297,18 @@ impl<'a> Engine<'a> {
         &self,
         req: &Request,
         positions: impl Iterator<Item = u32>,
+        note: impl FnMut(u32, Tri, bool),
+    ) -> Decision {
+        let facts = self.comp.rule_index.symbols.facts(req);
+        self.decide_with(req, &facts, positions, note)
+    }
+
+    /// As [`Engine::decide`], with the request's values already read.
+    pub(crate) fn decide_with(
+        &self,
+        req: &Request,
+        facts: &Facts<'_>,
+        positions: impl Iterator<Item = u32>,
         mut note: impl FnMut(u32, Tri, bool),
     ) -> Decision {
         let mut unknown: SmallVec<[u32; 4]> = SmallVec::new();
@@ -301,7 +316,7 @@ impl<'a> Engine<'a> {
             let Some(r) = self.comp.rules.get(pos as usize) else {
                 continue;
             };
-            match r.when.eval(req) {
+            match r.fast.eval(facts) {
                 Tri::True => {
                     if constraint_facts_missing(r, req).next().is_some() {
                         note(pos, Tri::True, true);
@@ -486,6 +501,23 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// A group's rows as (desk, search fields).
+    #[inline]
+    fn rows<'s>(
+        &'s self,
+        rows: &'s [Row],
+        site: SiteIx,
+    ) -> impl Iterator<Item = (DeskIx, DeskHot)> + 's {
+        rows.iter()
+            .map(move |r| (r.desk, self.comp.row_hot(r, site)))
+    }
+
+    /// Desks by index as (desk, search fields).
+    #[inline]
+    fn ixs<'s>(&'s self, ixs: &'s [DeskIx]) -> impl Iterator<Item = (DeskIx, DeskHot)> + 's {
+        ixs.iter().map(move |&d| (d, self.comp.hot(d)))
+    }
+
     #[inline]
     fn schedule(&self, h: &DeskHot) -> Option<&'a Hours> {
         self.comp.schedules.get(h.schedule as usize)
@@ -545,7 +577,7 @@ impl<'a> Engine<'a> {
         &self,
         ctx: &Ctx<'_>,
         q: &Query<'_, '_>,
-        desks: &[DeskIx],
+        desks: impl Iterator<Item = (DeskIx, DeskHot)>,
         travel: u32,
         base: bool,
         sorted: bool,
@@ -553,8 +585,7 @@ impl<'a> Engine<'a> {
     ) {
         let stop_early = sorted && !self.status.has_wait_overrides();
         let mut arr: Option<Option<Arrival>> = None;
-        for &d in desks {
-            let h = self.comp.hot(d);
+        for (d, h) in desks {
             if let Some(b) = best {
                 if stop_early && (travel.saturating_add(h.wait), h.rank) >= (b.cost, b.rank) {
                     break;
@@ -590,11 +621,19 @@ impl<'a> Engine<'a> {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
                     if let Some(t) = self.travel(ctx, s) {
-                        self.scan(ctx, q, caps.at_site(cap, s), t, true, true, &mut best);
+                        self.scan(
+                            ctx,
+                            q,
+                            self.rows(caps.at_site(cap, s), s),
+                            t,
+                            true,
+                            true,
+                            &mut best,
+                        );
                     }
                 }
                 SiteFilter::Any => match ctx.origin {
-                    None => self.scan(ctx, q, caps.all(cap), 0, true, true, &mut best),
+                    None => self.scan(ctx, q, self.ixs(caps.all(cap)), 0, true, true, &mut best),
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
@@ -616,7 +655,15 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
-                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
+                                self.scan(
+                                    ctx,
+                                    q,
+                                    self.rows(caps.desks(g), g.site),
+                                    t,
+                                    true,
+                                    true,
+                                    &mut best,
+                                );
                             }
                         } else {
                             for &(t, s) in reach {
@@ -629,7 +676,15 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
                                     continue;
                                 }
-                                self.scan(ctx, q, caps.desks(g), t, true, true, &mut best);
+                                self.scan(
+                                    ctx,
+                                    q,
+                                    self.rows(caps.desks(g), g.site),
+                                    t,
+                                    true,
+                                    true,
+                                    &mut best,
+                                );
                             }
                         }
                     }
@@ -639,7 +694,7 @@ impl<'a> Engine<'a> {
         for &d in self.status.added(&q.rule.capability) {
             let h = self.comp.hot(d);
             if let Some(t) = self.travel(ctx, h.site) {
-                self.scan(ctx, q, &[d], t, false, false, &mut best);
+                self.scan(ctx, q, std::iter::once((d, h)), t, false, false, &mut best);
             }
         }
         best
@@ -673,32 +728,32 @@ impl<'a> Engine<'a> {
     ) {
         let caps = &self.comp.caps;
         if let Some(cap) = q.crule.capability {
-            let mut group = |desks: &[DeskIx], t: u32| {
-                for &d in desks {
-                    f(d, self.comp.hot(d), t, true);
+            let mut group = |desks: &mut dyn Iterator<Item = (DeskIx, DeskHot)>, t: u32| {
+                for (d, h) in desks {
+                    f(d, h, t, true);
                 }
             };
             match q.site {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
                     if let Some(t) = self.travel(ctx, s) {
-                        group(caps.at_site(cap, s), t);
+                        group(&mut self.rows(caps.at_site(cap, s), s), t);
                     }
                 }
                 SiteFilter::Any => match ctx.origin {
-                    None => group(caps.all(cap), 0),
+                    None => group(&mut self.ixs(caps.all(cap)), 0),
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
                             for g in groups {
                                 if let Some(t) = self.comp.travel(o, g.site) {
-                                    group(caps.desks(g), t);
+                                    group(&mut self.rows(caps.desks(g), g.site), t);
                                 }
                             }
                         } else {
                             for &(t, s) in reach {
-                                group(caps.at_site(cap, s), t);
+                                group(&mut self.rows(caps.at_site(cap, s), s), t);
                             }
                         }
                     }
@@ -784,23 +839,65 @@ impl<'a> Engine<'a> {
             return Stage::Reachable;
         }
         let mut stage = Stage::NoCapability;
-        for (d, base) in self.offering(q) {
-            if !self.offers(d, base, q.crule.capability) {
+        // Every desk offering the capability, group by group (rows read in sequence).
+        let judge = |d: DeskIx, h: &DeskHot, base: bool, stage: &mut Stage| {
+            if self.offers(d, base, q.crule.capability) {
+                let s = match self.static_fail(d, h, q) {
+                    Some(Fail::Authority) => Stage::Capability,
+                    Some(Fail::Unit) => Stage::Authority,
+                    Some(Fail::Site) => Stage::Unit,
+                    Some(Fail::Language) => Stage::Site,
+                    None => Stage::Language,
+                };
+                *stage = (*stage).max(s);
+            }
+            *stage == Stage::Language
+        };
+        let caps = &self.comp.caps;
+        let (groups, summaries) = q
+            .crule
+            .capability
+            .map_or((&[][..], &[][..]), |c| (caps.groups(c), caps.summaries(c)));
+        'groups: for (i, g) in groups.iter().enumerate() {
+            // The furthest any desk of the group can get: skip it when that is no further.
+            let bound = if let Some(sum) = summaries.get(i) {
+                Self::bound(q, g, sum)
+            } else {
+                Stage::Language
+            };
+            if bound <= stage {
                 continue;
             }
-            let s = match self.static_fail(d, &self.comp.hot(d), q) {
-                Some(Fail::Authority) => Stage::Capability,
-                Some(Fail::Unit) => Stage::Authority,
-                Some(Fail::Site) => Stage::Unit,
-                Some(Fail::Language) => Stage::Site,
-                None => Stage::Language,
-            };
-            stage = stage.max(s);
-            if stage == Stage::Language {
+            for (d, h) in self.rows(caps.desks(g), g.site) {
+                if judge(d, &h, true, &mut stage) {
+                    break 'groups;
+                }
+            }
+        }
+        for &d in self.status.added(&q.rule.capability) {
+            if judge(d, &self.comp.hot(d), false, &mut stage) {
                 break;
             }
         }
         stage
+    }
+
+    /// The furthest through the filters any desk of a group can get.
+    fn bound(q: &Query<'_, '_>, g: &Group, sum: &Summary) -> Stage {
+        if sum.max_authority < q.crule.min_authority {
+            Stage::Capability
+        } else if q
+            .scope
+            .is_some_and(|(a, b)| sum.unit_hi < a || sum.unit_lo > b)
+        {
+            Stage::Authority
+        } else if !q.site.allows(g.site) {
+            Stage::Unit
+        } else if q.language.is_some() && sum.languages & (q.language_bit | MORE_LANGUAGES) == 0 {
+            Stage::Site
+        } else {
+            Stage::Language
+        }
     }
 
     fn gap(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Gap {
@@ -936,8 +1033,9 @@ impl<'a> Engine<'a> {
     #[inline]
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
         let req = ctx.req;
-        let lists = self.comp.rule_index.lists(req);
-        let decision = self.decide(req, Merge::new(lists), |_, _, _| {});
+        let facts = self.comp.rule_index.symbols.facts(req);
+        let lists = self.comp.rule_index.lists_for(&facts);
+        let decision = self.decide_with(req, &facts, Merge::new(lists), |_, _, _| {});
         let (outcome, pos) = match decision {
             Decision::NeedsInfo { unknown, needing } => (
                 Outcome::NeedsInfo {

@@ -1,0 +1,563 @@
+//! Conditions compiled for the hot path: facts addressed by slot number, text literals
+//! interned to integers at [`Router::new`](crate::Router::new), so a test compares two
+//! integers instead of two strings. A request's values are read and interned once per
+//! request into [`Facts`] (one FxHash look-up per text value of a slot some rule compares
+//! with text).
+//!
+//! Same three-valued semantics as [`Cond::eval`](super::cond::Cond::eval).
+
+use std::collections::HashMap;
+
+use smallvec::SmallVec;
+
+use super::FastBuild;
+use super::cond::{Cond, FactRef, Lit, Test, Tri};
+use crate::model::Id;
+use crate::resolve::Request;
+use crate::rules::Value;
+
+/// The symbol of a text no rule literal uses: equal to no literal.
+pub(crate) const NOT_INTERNED: u32 = u32::MAX;
+
+/// Slots of the reserved request fields; declared facts follow.
+pub(crate) const SLOT_NEED: u32 = 0;
+const SLOT_LANGUAGE: u32 = 1;
+const SLOT_SITE: u32 = 2;
+const SLOT_UNIT: u32 = 3;
+const RESERVED_SLOTS: u32 = 4;
+
+/// Text literals and fact names, numbered.
+#[derive(Debug, Default)]
+pub(crate) struct Symbols {
+    texts: HashMap<Box<str>, u32, FastBuild>,
+    /// Fact name → slot (declared facts and any other name a rule tests).
+    slots: HashMap<Id, u32, FastBuild>,
+    /// Per slot: does some rule compare it with a text literal (so its request value is
+    /// worth interning)?
+    text_tested: Vec<bool>,
+}
+
+impl Symbols {
+    /// Slots for the declared facts, in declaration order.
+    pub(crate) fn new<'a>(declared: impl Iterator<Item = &'a Id>) -> Symbols {
+        let mut s = Symbols {
+            text_tested: vec![false; RESERVED_SLOTS as usize],
+            ..Symbols::default()
+        };
+        for id in declared {
+            s.slot_of_name(id);
+        }
+        s
+    }
+
+    fn slot_of_name(&mut self, id: &Id) -> u32 {
+        if let Some(&s) = self.slots.get(id) {
+            return s;
+        }
+        let s = self.text_tested.len() as u32;
+        self.slots.insert(id.clone(), s);
+        self.text_tested.push(false);
+        s
+    }
+
+    fn slot(&mut self, f: &FactRef) -> u32 {
+        match f {
+            FactRef::Need => SLOT_NEED,
+            FactRef::Language => SLOT_LANGUAGE,
+            FactRef::Site => SLOT_SITE,
+            FactRef::Unit => SLOT_UNIT,
+            FactRef::Declared(id) => self.slot_of_name(id),
+        }
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&x) = self.texts.get(s) {
+            return x;
+        }
+        let x = self.texts.len() as u32;
+        self.texts.insert(s.into(), x);
+        x
+    }
+
+    fn lit(&mut self, slot: u32, l: &Lit) -> ILit {
+        match l {
+            Lit::Text(s) => {
+                if let Some(t) = self.text_tested.get_mut(slot as usize) {
+                    *t = true;
+                }
+                ILit::Text(self.intern(s))
+            }
+            Lit::Number(n) => ILit::Number(*n),
+            Lit::Bool(b) => ILit::Bool(*b),
+        }
+    }
+
+    /// Compile a condition.
+    pub(crate) fn compile(&mut self, c: &Cond) -> FCond {
+        match c {
+            Cond::All(v) => FCond::All(v.iter().map(|c| self.compile(c)).collect()),
+            Cond::Any(v) => FCond::Any(v.iter().map(|c| self.compile(c)).collect()),
+            Cond::Not(c) => FCond::Not(Box::new(self.compile(c))),
+            Cond::Test(f, t) => {
+                let slot = self.slot(f);
+                let t = match t {
+                    Test::Eq(l) => FTest::Eq(self.lit(slot, l)),
+                    Test::Ne(l) => FTest::Ne(self.lit(slot, l)),
+                    Test::In(ls) => FTest::In(ls.iter().map(|l| self.lit(slot, l)).collect()),
+                    Test::NotIn(ls) => FTest::NotIn(ls.iter().map(|l| self.lit(slot, l)).collect()),
+                    Test::Lt(x) => FTest::Lt(*x),
+                    Test::Lte(x) => FTest::Lte(*x),
+                    Test::Gt(x) => FTest::Gt(*x),
+                    Test::Gte(x) => FTest::Gte(*x),
+                    Test::Exists(b) => FTest::Exists(*b),
+                    Test::Prefix(p) => FTest::Prefix(p.clone()),
+                };
+                FCond::Test(slot, t)
+            }
+        }
+    }
+
+    #[inline]
+    fn text<'r>(&self, slot: u32, s: &'r str) -> V<'r> {
+        let sym = if self
+            .text_tested
+            .get(slot as usize)
+            .copied()
+            .unwrap_or(false)
+        {
+            self.texts.get(s).copied().unwrap_or(NOT_INTERNED)
+        } else {
+            NOT_INTERNED
+        };
+        V::Text(sym, s)
+    }
+
+    /// A request's values by slot.
+    ///
+    /// # Complexity
+    /// One hash look-up per request fact (its slot), one more per text value of a slot
+    /// that rules compare with text.
+    #[inline]
+    pub(crate) fn facts<'r>(&self, req: &'r Request) -> Facts<'r> {
+        let mut vals: SmallVec<[Option<V<'r>>; 16]> =
+            SmallVec::from_elem(None, self.text_tested.len());
+        let mut set = |slot: u32, v: V<'r>| {
+            if let Some(x) = vals.get_mut(slot as usize) {
+                *x = Some(v);
+            }
+        };
+        set(SLOT_NEED, self.text(SLOT_NEED, &req.need));
+        if let Some(l) = &req.language {
+            set(SLOT_LANGUAGE, self.text(SLOT_LANGUAGE, l));
+        }
+        if let Some(s) = &req.site {
+            set(SLOT_SITE, self.text(SLOT_SITE, s));
+        }
+        if let Some(u) = &req.unit {
+            set(SLOT_UNIT, self.text(SLOT_UNIT, u));
+        }
+        for (name, v) in &req.facts {
+            let Some(&slot) = self.slots.get(name.as_str()) else {
+                continue;
+            };
+            let v = match v {
+                Value::Text(s) => self.text(slot, s),
+                Value::Number(n) => V::Number(*n),
+                Value::Bool(b) => V::Bool(*b),
+            };
+            set(slot, v);
+        }
+        Facts { vals }
+    }
+}
+
+/// A request value: text with its symbol ([`NOT_INTERNED`] when no literal uses it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum V<'r> {
+    Text(u32, &'r str),
+    Number(f64),
+    Bool(bool),
+}
+
+/// A request's values by slot.
+#[derive(Debug)]
+pub(crate) struct Facts<'r> {
+    vals: SmallVec<[Option<V<'r>>; 16]>,
+}
+
+impl<'r> Facts<'r> {
+    #[inline]
+    pub(crate) fn get(&self, slot: u32) -> Option<V<'r>> {
+        self.vals.get(slot as usize).copied().flatten()
+    }
+}
+
+/// An interned literal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ILit {
+    Text(u32),
+    Number(f64),
+    Bool(bool),
+}
+
+impl ILit {
+    #[inline]
+    fn matches(self, v: V<'_>) -> bool {
+        match (self, v) {
+            (ILit::Text(a), V::Text(b, _)) => a == b,
+            (ILit::Number(a), V::Number(b)) => a == b,
+            (ILit::Bool(a), V::Bool(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The literal as a hash key (-0.0 and 0.0 alike).
+    pub(crate) fn key(self) -> Key {
+        match self {
+            ILit::Text(s) => Key::Text(s),
+            ILit::Number(n) => Key::Number(number_key(n)),
+            ILit::Bool(b) => Key::Bool(b),
+        }
+    }
+}
+
+/// A hashable value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    Text(u32),
+    Number(u64),
+    Bool(bool),
+}
+
+/// The bits of a number as a key, with -0.0 == 0.0.
+#[inline]
+pub(crate) fn number_key(n: f64) -> u64 {
+    if n == 0.0 {
+        0.0f64.to_bits()
+    } else {
+        n.to_bits()
+    }
+}
+
+/// A compiled test.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FTest {
+    Eq(ILit),
+    Ne(ILit),
+    In(Box<[ILit]>),
+    NotIn(Box<[ILit]>),
+    Lt(f64),
+    Lte(f64),
+    Gt(f64),
+    Gte(f64),
+    Exists(bool),
+    Prefix(Box<str>),
+}
+
+impl FTest {
+    #[inline]
+    fn holds(&self, v: V<'_>) -> bool {
+        match self {
+            FTest::Eq(l) => l.matches(v),
+            FTest::Ne(l) => !l.matches(v),
+            FTest::In(ls) => ls.iter().any(|l| l.matches(v)),
+            FTest::NotIn(ls) => !ls.iter().any(|l| l.matches(v)),
+            FTest::Lt(x) => matches!(v, V::Number(n) if n < *x),
+            FTest::Lte(x) => matches!(v, V::Number(n) if n <= *x),
+            FTest::Gt(x) => matches!(v, V::Number(n) if n > *x),
+            FTest::Gte(x) => matches!(v, V::Number(n) if n >= *x),
+            FTest::Exists(b) => *b,
+            FTest::Prefix(p) => matches!(v, V::Text(_, s) if s.starts_with(&**p)),
+        }
+    }
+}
+
+/// A condition compiled for the hot path.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FCond {
+    All(Box<[FCond]>),
+    Any(Box<[FCond]>),
+    Not(Box<FCond>),
+    Test(u32, FTest),
+}
+
+impl FCond {
+    /// Evaluate against a request's values.
+    pub(crate) fn eval(&self, f: &Facts<'_>) -> Tri {
+        match self {
+            FCond::Test(slot, t) => match (f.get(*slot), t) {
+                (v, FTest::Exists(b)) => Tri::from_bool(v.is_some() == *b),
+                (None, _) => Tri::Unknown,
+                (Some(v), t) => Tri::from_bool(t.holds(v)),
+            },
+            FCond::All(parts) => {
+                let mut out = Tri::True;
+                for p in parts.iter() {
+                    match p.eval(f) {
+                        Tri::False => return Tri::False,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                out
+            }
+            FCond::Any(parts) => {
+                let mut out = Tri::False;
+                for p in parts.iter() {
+                    match p.eval(f) {
+                        Tri::True => return Tri::True,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                out
+            }
+            FCond::Not(c) => c.eval(f).not(),
+        }
+    }
+
+    /// Necessary membership tests, as [`Cond::key_candidates`]: (slot, values) such that
+    /// the condition can only be true or unknown when the slot is empty or holds one of
+    /// the values.
+    pub(crate) fn key_candidates(&self) -> Vec<(u32, Vec<ILit>)> {
+        match self {
+            FCond::Test(s, FTest::Eq(l)) => vec![(*s, vec![*l])],
+            FCond::Test(s, FTest::In(ls)) if !ls.is_empty() => vec![(*s, ls.to_vec())],
+            FCond::All(parts) => parts.iter().flat_map(|p| p.key_candidates()).collect(),
+            FCond::Any(parts) if !parts.is_empty() => {
+                let per_part: Vec<Vec<(u32, Vec<ILit>)>> =
+                    parts.iter().map(|p| p.key_candidates()).collect();
+                let Some(first) = per_part.first() else {
+                    return Vec::new();
+                };
+                let mut out: Vec<(u32, Vec<ILit>)> = Vec::new();
+                for (slot, _) in first {
+                    if out.iter().any(|(s, _)| s == slot) {
+                        continue;
+                    }
+                    let mut union: Vec<ILit> = Vec::new();
+                    let mut all_pin = true;
+                    for keys in &per_part {
+                        match keys
+                            .iter()
+                            .filter(|(s, _)| s == slot)
+                            .min_by_key(|(_, ls)| ls.len())
+                        {
+                            Some((_, ls)) => {
+                                for l in ls {
+                                    if !union.contains(l) {
+                                        union.push(*l);
+                                    }
+                                }
+                            }
+                            None => {
+                                all_pin = false;
+                                break;
+                            }
+                        }
+                    }
+                    if all_pin {
+                        out.push((*slot, union));
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// An exact encoding of the condition as it behaves when the slots hold the values
+    /// `fixed`: conjuncts of the top-level conjunction that are then certainly true
+    /// (`eq`/`in` tests accepting the value) are left out. Two conditions with the same
+    /// encoding under the same `fixed` give the same verdict, and miss the same facts, on
+    /// every request that has those values.
+    pub(crate) fn encode(&self, fixed: &[(u32, Key)], out: &mut Vec<u64>) {
+        self.encode_at(fixed, true, out);
+    }
+
+    fn encode_at(&self, fixed: &[(u32, Key)], top: bool, out: &mut Vec<u64>) {
+        match self {
+            FCond::All(parts) => {
+                out.push(1);
+                for p in parts.iter() {
+                    if top && p.certainly_true(fixed) {
+                        continue;
+                    }
+                    p.encode_at(fixed, top, out);
+                }
+                out.push(0);
+            }
+            FCond::Any(parts) => {
+                out.push(2);
+                for p in parts.iter() {
+                    p.encode_at(fixed, false, out);
+                }
+                out.push(0);
+            }
+            FCond::Not(c) => {
+                out.push(3);
+                c.encode_at(fixed, false, out);
+            }
+            FCond::Test(slot, t) => {
+                if top && self.certainly_true(fixed) {
+                    // A lone test that is certainly true: encode as the empty conjunction.
+                    out.push(1);
+                    out.push(0);
+                    return;
+                }
+                out.push(4);
+                out.push(u64::from(*slot));
+                let lits = |out: &mut Vec<u64>, ls: &[ILit]| {
+                    out.push(ls.len() as u64);
+                    for l in ls {
+                        lit_code(*l, out);
+                    }
+                };
+                match t {
+                    FTest::Eq(l) => {
+                        out.push(10);
+                        lit_code(*l, out);
+                    }
+                    FTest::Ne(l) => {
+                        out.push(11);
+                        lit_code(*l, out);
+                    }
+                    FTest::In(ls) => {
+                        out.push(12);
+                        lits(out, ls);
+                    }
+                    FTest::NotIn(ls) => {
+                        out.push(13);
+                        lits(out, ls);
+                    }
+                    FTest::Lt(x) => out.extend([14, x.to_bits()]),
+                    FTest::Lte(x) => out.extend([15, x.to_bits()]),
+                    FTest::Gt(x) => out.extend([16, x.to_bits()]),
+                    FTest::Gte(x) => out.extend([17, x.to_bits()]),
+                    FTest::Exists(b) => out.extend([18, u64::from(*b)]),
+                    FTest::Prefix(p) => {
+                        out.push(19);
+                        out.push(p.len() as u64);
+                        out.extend(p.bytes().map(u64::from));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Is this an `eq`/`in` test of the fixed slot that accepts the fixed value?
+    fn certainly_true(&self, fixed: &[(u32, Key)]) -> bool {
+        fixed.iter().any(|&(fs, key)| match self {
+            FCond::Test(s, FTest::Eq(l)) if *s == fs => l.key() == key,
+            FCond::Test(s, FTest::In(ls)) if *s == fs => ls.iter().any(|l| l.key() == key),
+            _ => false,
+        })
+    }
+}
+
+fn lit_code(l: ILit, out: &mut Vec<u64>) {
+    match l {
+        ILit::Text(s) => out.extend([1, u64::from(s)]),
+        // Exact bits: 0.0 and -0.0 encode apart (only fewer conditions found alike).
+        ILit::Number(n) => out.extend([2, n.to_bits()]),
+        ILit::Bool(b) => out.extend([3, u64::from(b)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Condition;
+
+    fn compile(s: &mut Symbols, json: &str) -> (Cond, FCond) {
+        let c: Condition = serde_json::from_str(json).unwrap();
+        let c = Cond::compile(&c);
+        let f = s.compile(&c);
+        (c, f)
+    }
+
+    #[test]
+    fn agrees_with_cond() {
+        let mut s = Symbols::new([Id::from("a"), Id::from("t")].iter());
+        let conds = [
+            r#"{"fact":"a","eq":1}"#,
+            r#"{"fact":"b","eq":1}"#,
+            r#"{"fact":"t","in":["x","y"]}"#,
+            r#"{"fact":"t","not_in":["x"]}"#,
+            r#"{"fact":"t","ne":"x"}"#,
+            r#"{"fact":"t","prefix":"z"}"#,
+            r#"{"fact":"need","eq":"copy"}"#,
+            r#"{"fact":"language","eq":"es"}"#,
+            r#"{"not":{"fact":"b","exists":true}}"#,
+            r#"{"all":[{"fact":"b","eq":1},{"fact":"a","gte":1}]}"#,
+            r#"{"any":[{"fact":"b","eq":1},{"fact":"a","lt":0}]}"#,
+            r#"{"fact":"a","eq":0}"#,
+        ];
+        let compiled: Vec<(Cond, FCond)> = conds.iter().map(|j| compile(&mut s, j)).collect();
+        let reqs = [
+            Request::new("copy"),
+            Request::new("copy").fact("a", 1i64).fact("t", "x"),
+            Request::new("other").fact("a", -0.0).fact("t", "zz"),
+            Request::new("copy")
+                .fact("t", "unknown text")
+                .language("es"),
+            Request::new("copy").fact("b", 1i64).fact("t", "y"),
+        ];
+        for r in &reqs {
+            let f = s.facts(r);
+            for (j, (c, fc)) in conds.iter().zip(&compiled) {
+                assert_eq!(fc.eval(&f), c.eval(r), "{j} on {r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn encoding_leaves_out_what_the_key_fixes() {
+        let mut s = Symbols::new([Id::from("c")].iter());
+        let (_, a) = compile(
+            &mut s,
+            r#"{"all":[{"fact":"need","eq":"p"},{"fact":"c","eq":"web"}]}"#,
+        );
+        let (_, b) = compile(
+            &mut s,
+            r#"{"all":[{"fact":"need","in":["q","p"]},{"fact":"c","eq":"web"}]}"#,
+        );
+        let p = Key::Text(s.intern("p"));
+        let enc = |c: &FCond, fixed: &[(u32, Key)]| {
+            let mut v = Vec::new();
+            c.encode(fixed, &mut v);
+            v
+        };
+        assert_ne!(enc(&a, &[]), enc(&b, &[]));
+        assert_eq!(enc(&a, &[(SLOT_NEED, p)]), enc(&b, &[(SLOT_NEED, p)]));
+        let q = Key::Text(s.intern("q"));
+        assert_ne!(enc(&a, &[(SLOT_NEED, q)]), enc(&b, &[(SLOT_NEED, q)]));
+    }
+
+    #[test]
+    fn key_candidates_are_necessary_memberships() {
+        let mut s = Symbols::new([].iter());
+        let keys = |s: &mut Symbols, j: &str| compile(s, j).1.key_candidates();
+        let k = keys(
+            &mut s,
+            r#"{"all":[{"fact":"need","eq":"x"},{"all":[{"fact":"a","in":[1,2]}]},{"any":[{"fact":"b","eq":1}]},{"not":{"fact":"c","eq":1}}]}"#,
+        );
+        assert_eq!(k.len(), 3);
+        assert_eq!(k[0].0, SLOT_NEED);
+        let k = keys(
+            &mut s,
+            r#"{"any":[{"fact":"need","eq":"x"},{"all":[{"fact":"need","in":["y","x"]},{"fact":"a","eq":1}]}]}"#,
+        );
+        assert_eq!(k.len(), 1);
+        assert_eq!((k[0].0, k[0].1.len()), (SLOT_NEED, 2));
+        // An alternative that does not pin `need` leaves nothing to index on.
+        assert!(
+            keys(
+                &mut s,
+                r#"{"any":[{"fact":"need","eq":"x"},{"fact":"a","eq":1}]}"#
+            )
+            .is_empty()
+        );
+        assert!(keys(&mut s, r#"{"not":{"fact":"need","eq":"x"}}"#).is_empty());
+    }
+}
