@@ -99,7 +99,7 @@ pub fn mermaid(org: &Org, trace: Option<&Trace>) -> String {
             parts.push(format!("({})", site.id));
         }
         if let Some(a) = &site.address {
-            parts.push(a.clone());
+            parts.push(a.to_string());
         }
         let _ = writeln!(s, "  subgraph s{si}[{}]", lines(&parts));
         for (di, d) in org.desks().iter().enumerate() {

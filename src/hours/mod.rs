@@ -73,6 +73,8 @@ use chrono::{
 use opening_hours::localization::Country;
 use opening_hours::{Context, OpeningHours, RuleKind};
 
+use crate::model::Id;
+
 /// How far ahead [`Hours::next_open`] looks before giving up (a desk that never opens again).
 pub const LOOKAHEAD_DAYS: i64 = 366;
 
@@ -121,7 +123,7 @@ pub struct Hours {
 
 /// A parsed and compiled schedule.
 struct Compiled {
-    source: Box<str>,
+    source: Id,
     holidays: Option<Box<str>>,
     oh: OpeningHours,
     table: Table,
@@ -230,7 +232,7 @@ impl Hours {
         let table = Table::compile(&oh, start, days);
         let hours = Hours {
             inner: Some(Arc::new(Compiled {
-                source: trimmed.into(),
+                source: Id::from(trimmed),
                 holidays: holidays.map(Into::into),
                 oh,
                 table,
@@ -249,6 +251,24 @@ impl Hours {
         match &self.inner {
             None => "24/7",
             Some(c) => &c.source,
+        }
+    }
+
+    /// The text the hours were parsed from, as a shared [`Id`]: cloning it copies no
+    /// string (resolutions hand it out with every assignment).
+    ///
+    /// ```
+    /// use rightdesk::hours::Hours;
+    /// let h = Hours::parse("Mo-Fr 08:00-17:00", None)?;
+    /// assert_eq!(h.text(), "Mo-Fr 08:00-17:00");
+    /// assert_eq!(Hours::always().text(), "24/7");
+    /// # Ok::<(), rightdesk::hours::HoursError>(())
+    /// ```
+    pub fn text(&self) -> Id {
+        static ALWAYS: std::sync::LazyLock<Id> = std::sync::LazyLock::new(|| Id::from("24/7"));
+        match &self.inner {
+            None => ALWAYS.clone(),
+            Some(c) => c.source.clone(),
         }
     }
 

@@ -26,7 +26,7 @@ pub struct Site {
     /// Human name (the id when none was given).
     pub name: Id,
     /// Street address.
-    pub address: Option<String>,
+    pub address: Option<Id>,
 }
 
 /// A unit in the chain of command.
@@ -202,7 +202,7 @@ impl Org {
                     .map(Id::from)
                     .unwrap_or_else(|| id.clone()),
                 id,
-                address: s.address.clone(),
+                address: s.address.as_deref().map(Id::from),
             });
         }
 
@@ -739,7 +739,7 @@ impl Org {
             .map(|s| SiteSpec {
                 id: s.id.to_string(),
                 name: unless_id(&s.name, &s.id),
-                address: s.address.clone(),
+                address: s.address.as_ref().map(Id::to_string),
             })
             .collect();
         let mut pairs: Vec<((SiteIx, SiteIx), u32)> =

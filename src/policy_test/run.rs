@@ -290,7 +290,7 @@ mod tests {
                 travel_minutes: Some(cost / 2),
                 wait_minutes: cost - cost / 2,
                 cost_minutes: cost,
-                hours: String::new(),
+                hours: Id::from(""),
                 opening: Opening::Unknown,
                 bring: vec![],
             }),

@@ -937,7 +937,7 @@ impl<'a> Engine<'a> {
             travel_minutes: ctx.origin.map(|_| travel),
             wait_minutes: wait,
             cost_minutes: travel.saturating_add(wait),
-            hours: desk.hours.as_str().to_owned(),
+            hours: desk.hours.text(),
             opening,
             bring: bring(desk, rule),
         })

@@ -79,7 +79,7 @@ pub struct Assignment {
     pub site_name: Id,
     /// Street address of the site.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<Id>,
     /// Minutes of travel from the request's site (`None` when the request gave no site).
     pub travel_minutes: Option<u32>,
     /// Expected queue in minutes.
@@ -87,7 +87,7 @@ pub struct Assignment {
     /// Travel plus wait: what ranks candidates.
     pub cost_minutes: u32,
     /// The desk's opening hours as written.
-    pub hours: String,
+    pub hours: Id,
     /// Whether it is open when the customer gets there.
     pub opening: Opening,
     /// What to bring (the desk's requirements, then the rule's).

@@ -281,7 +281,7 @@ fn assignment(
         travel_minutes: if has_origin { Some(travel) } else { None },
         wait_minutes: live.wait,
         cost_minutes: travel.saturating_add(live.wait),
-        hours: desk.hours.as_str().to_owned(),
+        hours: desk.hours.text(),
         opening,
         bring,
     }
