@@ -17,7 +17,7 @@ pub struct Explanation {
     pub rule: Option<Id>,
     /// That rule's description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_description: Option<String>,
+    pub rule_description: Option<Id>,
     /// Every rule evaluated before the decision, with its verdict (only from
     /// [`Router::explain`](crate::Router::explain)).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -79,7 +79,7 @@ pub struct Rule {
     /// Rule id.
     pub id: Id,
     /// What it is for.
-    pub description: Option<String>,
+    pub description: Option<Id>,
     /// Priority (higher first).
     pub priority: i32,
     /// Position in the file (ties in priority go in file order).
@@ -350,7 +350,7 @@ impl RuleSet {
             }
             rules.push(Rule {
                 id,
-                description: r.description.take(),
+                description: r.description.take().map(Id::from),
                 priority: r.priority,
                 order: i,
                 when,
@@ -449,7 +449,7 @@ impl RuleSet {
             .into_iter()
             .map(|r| RuleSpec {
                 id: r.id.to_string(),
-                description: r.description.clone(),
+                description: r.description.as_ref().map(Id::to_string),
                 priority: r.priority,
                 when: (!matches!(&r.when, Condition::All(v) if v.is_empty()))
                     .then(|| r.when.clone()),
