@@ -253,6 +253,28 @@ fn warnings_are_located_too() {
     assert_eq!(w.file.as_deref(), Some(Path::new("rules.yaml")));
 }
 
+#[test]
+fn organization_warnings_are_kept_and_located() {
+    let org = load::org_from_str(
+        "sites: [{id: hq}]\nunits: [{id: records}]\ndesks:\n  - id: counter\n    unit: records\n    site: hq\n    capabilities: [report.copy, report.copy]\n",
+        Format::Yaml,
+        Some(Path::new("org.yaml")),
+    )
+    .unwrap();
+    let w = &org.warnings()[0];
+    assert_eq!(w.severity, Severity::Warning);
+    assert_eq!(w.kind, ProblemKind::DuplicateId);
+    assert_eq!(w.path, "desks[0].capabilities[1]");
+    assert_eq!(w.file.as_deref(), Some(Path::new("org.yaml")));
+    assert_eq!(loc(w).0, 7);
+    assert!(
+        load::org_from_str("sites: [{id: hq}]\n", Format::Yaml, None)
+            .unwrap()
+            .warnings()
+            .is_empty()
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Each error kind, located.
 

@@ -42,15 +42,17 @@ struct CheckReport<'a> {
 pub fn run(args: Args, ctx: &Ctx) -> Result<Exit, Failure> {
     let org = load_org(&args.org)?;
     let rules = load_rules(Some(&args.rules), &org)?;
-    // Rules warnings do not carry their file; add it.
-    let problems: Vec<Problem> = rules
+    // Warnings may not carry their file; add it.
+    let with_file = |p: &Problem, file: &PathBuf| {
+        let mut p = p.clone();
+        p.file.get_or_insert_with(|| file.clone());
+        p
+    };
+    let problems: Vec<Problem> = org
         .warnings()
         .iter()
-        .map(|p| {
-            let mut p = p.clone();
-            p.file.get_or_insert_with(|| args.rules.clone());
-            p
-        })
+        .map(|p| with_file(p, &args.org))
+        .chain(rules.warnings().iter().map(|p| with_file(p, &args.rules)))
         .collect();
     let router = Router::new(org, rules);
     super::request::apply_status_file(args.status.as_deref(), &router)?;

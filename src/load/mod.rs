@@ -581,10 +581,18 @@ pub fn org_from_str_with_limits(
     run_deep(limits, || {
         let src = Src::new(text, format, file, limits, What::Org)?;
         let spec: OrgSpec = src.deserialize()?;
-        Org::from_spec(spec).map_err(|mut p| {
-            src.locate(&mut p.0);
-            LoadError::Invalid(p)
-        })
+        match Org::from_spec(spec) {
+            Ok(mut org) => {
+                if !org.warnings.is_empty() {
+                    src.locate(&mut org.warnings);
+                }
+                Ok(org)
+            }
+            Err(mut p) => {
+                src.locate(&mut p.0);
+                Err(LoadError::Invalid(p))
+            }
+        }
     })
 }
 

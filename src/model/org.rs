@@ -125,6 +125,8 @@ pub struct Org {
     pub(crate) travel: IdMap<(SiteIx, SiteIx), u32>,
     /// Built on the first [`Org::graph`] call: routing never needs it, analysis does.
     pub(crate) graph: OnceLock<DiGraph<OrgNode, OrgEdge>>,
+    /// Warnings found while validating (the organization was accepted).
+    pub(crate) warnings: Vec<Problem>,
 }
 
 impl Org {
@@ -556,6 +558,7 @@ impl Org {
             symbol_ix,
             travel,
             graph: OnceLock::new(),
+            warnings: problems,
         })
     }
 
@@ -647,6 +650,26 @@ impl Org {
         self.chain_of_command(unit)
             .iter()
             .any(|u| u.id == *ancestor)
+    }
+
+    /// Warnings found while validating (the organization was accepted), e.g. a
+    /// capability listed twice on one desk. Loaded from a file, each carries its line and
+    /// column.
+    ///
+    /// ```
+    /// use rightdesk::{Org, OrgSpec};
+    /// let spec: OrgSpec = serde_json::from_str(r#"{
+    ///   "sites": [{"id": "hq"}], "units": [{"id": "records"}],
+    ///   "desks": [{"id": "counter", "unit": "records", "site": "hq",
+    ///              "capabilities": ["report.copy", "report.copy"]}]
+    /// }"#)?;
+    /// let org = Org::from_spec(spec)?;
+    /// assert_eq!(org.warnings().len(), 1);
+    /// assert_eq!(org.warnings()[0].path, "desks[0].capabilities[1]");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
     }
 
     /// Every capability some desk offers and every need some desk refers, interned.
