@@ -30,6 +30,34 @@ impl Tri {
     pub(crate) fn from_bool(b: bool) -> Tri {
         if b { Tri::True } else { Tri::False }
     }
+
+    /// Kleene conjunction, short-circuiting on the first false part: false if any part is
+    /// false, else unknown if any is unknown, else true.
+    pub(crate) fn all(parts: impl IntoIterator<Item = Tri>) -> Tri {
+        let mut out = Tri::True;
+        for t in parts {
+            match t {
+                Tri::False => return Tri::False,
+                Tri::Unknown => out = Tri::Unknown,
+                Tri::True => {}
+            }
+        }
+        out
+    }
+
+    /// Kleene disjunction, short-circuiting on the first true part: true if any part is
+    /// true, else unknown if any is unknown, else false.
+    pub(crate) fn any(parts: impl IntoIterator<Item = Tri>) -> Tri {
+        let mut out = Tri::False;
+        for t in parts {
+            match t {
+                Tri::True => return Tri::True,
+                Tri::Unknown => out = Tri::Unknown,
+                Tri::False => {}
+            }
+        }
+        out
+    }
 }
 
 /// Where a fact's value comes from.
@@ -205,28 +233,8 @@ impl Cond {
                 (None, _) => Tri::Unknown,
                 (Some(v), t) => Tri::from_bool(t.holds(v)),
             },
-            Cond::All(parts) => {
-                let mut out = Tri::True;
-                for p in parts.iter() {
-                    match p.eval(req) {
-                        Tri::False => return Tri::False,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::True => {}
-                    }
-                }
-                out
-            }
-            Cond::Any(parts) => {
-                let mut out = Tri::False;
-                for p in parts.iter() {
-                    match p.eval(req) {
-                        Tri::True => return Tri::True,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::False => {}
-                    }
-                }
-                out
-            }
+            Cond::All(parts) => Tri::all(parts.iter().map(|p| p.eval(req))),
+            Cond::Any(parts) => Tri::any(parts.iter().map(|p| p.eval(req))),
             Cond::Not(c) => c.eval(req).not(),
         }
     }
@@ -247,34 +255,8 @@ impl Cond {
                 }
                 (Some(v), t) => Tri::from_bool(t.holds(v)),
             },
-            Cond::All(parts) => {
-                let mut out = Tri::True;
-                for p in parts.iter() {
-                    match p.eval_missing(req, missing) {
-                        Tri::False => {
-                            out = Tri::False;
-                            break;
-                        }
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::True => {}
-                    }
-                }
-                out
-            }
-            Cond::Any(parts) => {
-                let mut out = Tri::False;
-                for p in parts.iter() {
-                    match p.eval_missing(req, missing) {
-                        Tri::True => {
-                            out = Tri::True;
-                            break;
-                        }
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::False => {}
-                    }
-                }
-                out
-            }
+            Cond::All(parts) => Tri::all(parts.iter().map(|p| p.eval_missing(req, missing))),
+            Cond::Any(parts) => Tri::any(parts.iter().map(|p| p.eval_missing(req, missing))),
             Cond::Not(c) => c.eval_missing(req, missing).not(),
         };
         if out != Tri::Unknown {

@@ -290,28 +290,8 @@ impl FCond {
                 (None, _) => Tri::Unknown,
                 (Some(v), t) => Tri::from_bool(t.holds(v)),
             },
-            FCond::All(parts) => {
-                let mut out = Tri::True;
-                for p in parts.iter() {
-                    match p.eval(f) {
-                        Tri::False => return Tri::False,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::True => {}
-                    }
-                }
-                out
-            }
-            FCond::Any(parts) => {
-                let mut out = Tri::False;
-                for p in parts.iter() {
-                    match p.eval(f) {
-                        Tri::True => return Tri::True,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::False => {}
-                    }
-                }
-                out
-            }
+            FCond::All(parts) => Tri::all(parts.iter().map(|p| p.eval(f))),
+            FCond::Any(parts) => Tri::any(parts.iter().map(|p| p.eval(f))),
             FCond::Not(c) => c.eval(f).not(),
         }
     }
