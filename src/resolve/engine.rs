@@ -647,44 +647,36 @@ impl<'a> Engine<'a> {
                                 g.min_wait
                             }
                         };
+                        // Scan one site group reached after `t` minutes, unless it cannot
+                        // beat the best.
+                        let visit = |g: &Group, t: u32, best: &mut Option<Pick>| {
+                            if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
+                                return;
+                            }
+                            self.scan(
+                                ctx,
+                                q,
+                                self.rows(caps.desks(g), g.site),
+                                t,
+                                true,
+                                true,
+                                best,
+                            );
+                        };
                         if groups.len() < reach.len() {
                             for g in groups {
-                                let Some(t) = self.comp.travel(o, g.site) else {
-                                    continue;
-                                };
-                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
-                                    continue;
+                                if let Some(t) = self.comp.travel(o, g.site) {
+                                    visit(g, t, &mut best);
                                 }
-                                self.scan(
-                                    ctx,
-                                    q,
-                                    self.rows(caps.desks(g), g.site),
-                                    t,
-                                    true,
-                                    true,
-                                    &mut best,
-                                );
                             }
                         } else {
                             for &(t, s) in reach {
                                 if best.is_some_and(|b| t > b.cost) {
                                     break;
                                 }
-                                let Some(g) = caps.group_at(cap, s) else {
-                                    continue;
-                                };
-                                if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
-                                    continue;
+                                if let Some(g) = caps.group_at(cap, s) {
+                                    visit(g, t, &mut best);
                                 }
-                                self.scan(
-                                    ctx,
-                                    q,
-                                    self.rows(caps.desks(g), g.site),
-                                    t,
-                                    true,
-                                    true,
-                                    &mut best,
-                                );
                             }
                         }
                     }

@@ -122,14 +122,7 @@ impl Router {
     /// exceeds the best cost), k desks looked at per group (cheapest first). No allocation
     /// besides the answer itself.
     pub fn resolve(&self, req: &Request) -> Result<Resolution, RequestError> {
-        let checked = validate::check(
-            &validate::Fast(&self.compiled, &self.rules),
-            &self.org,
-            &self.rules,
-            req,
-        )?;
-        let status = self.status.load();
-        Ok(self.engine(&status).resolve(&Ctx::new(req, checked)))
+        self.run(req, |e, ctx| e.resolve(ctx))
     }
 
     /// Resolve with a full explanation: every rule evaluated, with its verdict and why, and
@@ -142,6 +135,16 @@ impl Router {
     /// # Complexity
     /// O(R + C): every rule and every desk with the capability.
     pub fn explain(&self, req: &Request) -> Result<Resolution, RequestError> {
+        self.run(req, |e, ctx| e.explain(ctx))
+    }
+
+    /// Validate the request, then answer it with an engine over today's status.
+    #[inline]
+    fn run(
+        &self,
+        req: &Request,
+        answer: impl FnOnce(&Engine<'_>, &Ctx<'_>) -> Resolution,
+    ) -> Result<Resolution, RequestError> {
         let checked = validate::check(
             &validate::Fast(&self.compiled, &self.rules),
             &self.org,
@@ -149,7 +152,7 @@ impl Router {
             req,
         )?;
         let status = self.status.load();
-        Ok(self.engine(&status).explain(&Ctx::new(req, checked)))
+        Ok(answer(&self.engine(&status), &Ctx::new(req, checked)))
     }
 
     fn engine<'a>(&'a self, status: &'a Overlay) -> Engine<'a> {
