@@ -144,9 +144,11 @@ impl Lit {
             Value::Bool(b) => Lit::Bool(*b),
         }
     }
+}
 
+impl<'a> Literal<FactVal<'a>> for Lit {
     #[inline]
-    fn eq(&self, v: FactVal<'_>) -> bool {
+    fn matches(&self, v: FactVal<'a>) -> bool {
         match (self, v) {
             (Lit::Text(a), FactVal::Text(b)) => **a == *b,
             (Lit::Number(a), FactVal::Number(b)) => *a == b,
@@ -156,13 +158,46 @@ impl Lit {
     }
 }
 
-/// A compiled test.
+impl Read for FactVal<'_> {
+    #[inline]
+    fn number(self) -> Option<f64> {
+        match self {
+            FactVal::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn text(&self) -> Option<&str> {
+        match self {
+            FactVal::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A request value as a test reads it (borrowed text, or interned with its text).
+pub(crate) trait Read: Copy {
+    /// The number, if the value is one.
+    fn number(self) -> Option<f64>;
+    /// The text, if the value is text.
+    fn text(&self) -> Option<&str>;
+}
+
+/// A literal of a compiled test, compared for equality with a request value of type `V`.
+pub(crate) trait Literal<V> {
+    /// Whether the value equals the literal.
+    fn matches(&self, v: V) -> bool;
+}
+
+/// A compiled test, over literals of type `L`: owned text ([`Lit`], for the reference,
+/// the explanations and analysis) or interned symbols (the router's hot path).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Test {
-    Eq(Lit),
-    Ne(Lit),
-    In(Box<[Lit]>),
-    NotIn(Box<[Lit]>),
+pub(crate) enum Test<L = Lit> {
+    Eq(L),
+    Ne(L),
+    In(Box<[L]>),
+    NotIn(Box<[L]>),
     Lt(f64),
     Lte(f64),
     Gt(f64),
@@ -186,21 +221,42 @@ impl Test {
             Op::Prefix(p) => Test::Prefix(p.as_str().into()),
         }
     }
+}
 
+impl<L> Test<L> {
     /// The test's verdict on a value that is present.
     #[inline]
-    fn holds(&self, v: FactVal<'_>) -> bool {
+    pub(crate) fn holds<V: Read>(&self, v: V) -> bool
+    where
+        L: Literal<V>,
+    {
         match self {
-            Test::Eq(l) => l.eq(v),
-            Test::Ne(l) => !l.eq(v),
-            Test::In(ls) => ls.iter().any(|l| l.eq(v)),
-            Test::NotIn(ls) => !ls.iter().any(|l| l.eq(v)),
-            Test::Lt(x) => matches!(v, FactVal::Number(n) if n < *x),
-            Test::Lte(x) => matches!(v, FactVal::Number(n) if n <= *x),
-            Test::Gt(x) => matches!(v, FactVal::Number(n) if n > *x),
-            Test::Gte(x) => matches!(v, FactVal::Number(n) if n >= *x),
+            Test::Eq(l) => l.matches(v),
+            Test::Ne(l) => !l.matches(v),
+            Test::In(ls) => ls.iter().any(|l| l.matches(v)),
+            Test::NotIn(ls) => !ls.iter().any(|l| l.matches(v)),
+            Test::Lt(x) => v.number().is_some_and(|n| n < *x),
+            Test::Lte(x) => v.number().is_some_and(|n| n <= *x),
+            Test::Gt(x) => v.number().is_some_and(|n| n > *x),
+            Test::Gte(x) => v.number().is_some_and(|n| n >= *x),
             Test::Exists(b) => *b,
-            Test::Prefix(p) => matches!(v, FactVal::Text(s) if s.starts_with(&**p)),
+            Test::Prefix(p) => v.text().is_some_and(|s| s.starts_with(&**p)),
+        }
+    }
+
+    /// The same test with each literal converted by `f`.
+    pub(crate) fn map_lit<M>(&self, mut f: impl FnMut(&L) -> M) -> Test<M> {
+        match self {
+            Test::Eq(l) => Test::Eq(f(l)),
+            Test::Ne(l) => Test::Ne(f(l)),
+            Test::In(ls) => Test::In(ls.iter().map(&mut f).collect()),
+            Test::NotIn(ls) => Test::NotIn(ls.iter().map(&mut f).collect()),
+            Test::Lt(x) => Test::Lt(*x),
+            Test::Lte(x) => Test::Lte(*x),
+            Test::Gt(x) => Test::Gt(*x),
+            Test::Gte(x) => Test::Gte(*x),
+            Test::Exists(b) => Test::Exists(*b),
+            Test::Prefix(p) => Test::Prefix(p.clone()),
         }
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::FastBuild;
-use super::cond::{Cond, FactRef, Lit, Test, Tri};
+use super::cond::{Cond, FactRef, Lit, Literal, Read, Test, Tri};
 use crate::model::Id;
 use crate::resolve::Request;
 use crate::rules::Value;
@@ -100,18 +100,7 @@ impl Symbols {
             Cond::Not(c) => FCond::Not(Box::new(self.compile(c))),
             Cond::Test(f, t) => {
                 let slot = self.slot(f);
-                let t = match t {
-                    Test::Eq(l) => FTest::Eq(self.lit(slot, l)),
-                    Test::Ne(l) => FTest::Ne(self.lit(slot, l)),
-                    Test::In(ls) => FTest::In(ls.iter().map(|l| self.lit(slot, l)).collect()),
-                    Test::NotIn(ls) => FTest::NotIn(ls.iter().map(|l| self.lit(slot, l)).collect()),
-                    Test::Lt(x) => FTest::Lt(*x),
-                    Test::Lte(x) => FTest::Lte(*x),
-                    Test::Gt(x) => FTest::Gt(*x),
-                    Test::Gte(x) => FTest::Gte(*x),
-                    Test::Exists(b) => FTest::Exists(*b),
-                    Test::Prefix(p) => FTest::Prefix(p.clone()),
-                };
+                let t = t.map_lit(|l| self.lit(slot, l));
                 FCond::Test(slot, t)
             }
         }
@@ -200,17 +189,37 @@ pub(crate) enum ILit {
     Bool(bool),
 }
 
-impl ILit {
+impl<'r> Literal<V<'r>> for ILit {
     #[inline]
-    fn matches(self, v: V<'_>) -> bool {
-        match (self, v) {
+    fn matches(&self, v: V<'r>) -> bool {
+        match (*self, v) {
             (ILit::Text(a), V::Text(b, _)) => a == b,
             (ILit::Number(a), V::Number(b)) => a == b,
             (ILit::Bool(a), V::Bool(b)) => a == b,
             _ => false,
         }
     }
+}
 
+impl Read for V<'_> {
+    #[inline]
+    fn number(self) -> Option<f64> {
+        match self {
+            V::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn text(&self) -> Option<&str> {
+        match self {
+            V::Text(_, s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl ILit {
     /// The literal as a hash key (-0.0 and 0.0 alike).
     pub(crate) fn key(self) -> Key {
         match self {
@@ -239,38 +248,8 @@ pub(crate) fn number_key(n: f64) -> u64 {
     }
 }
 
-/// A compiled test.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum FTest {
-    Eq(ILit),
-    Ne(ILit),
-    In(Box<[ILit]>),
-    NotIn(Box<[ILit]>),
-    Lt(f64),
-    Lte(f64),
-    Gt(f64),
-    Gte(f64),
-    Exists(bool),
-    Prefix(Box<str>),
-}
-
-impl FTest {
-    #[inline]
-    fn holds(&self, v: V<'_>) -> bool {
-        match self {
-            FTest::Eq(l) => l.matches(v),
-            FTest::Ne(l) => !l.matches(v),
-            FTest::In(ls) => ls.iter().any(|l| l.matches(v)),
-            FTest::NotIn(ls) => !ls.iter().any(|l| l.matches(v)),
-            FTest::Lt(x) => matches!(v, V::Number(n) if n < *x),
-            FTest::Lte(x) => matches!(v, V::Number(n) if n <= *x),
-            FTest::Gt(x) => matches!(v, V::Number(n) if n > *x),
-            FTest::Gte(x) => matches!(v, V::Number(n) if n >= *x),
-            FTest::Exists(b) => *b,
-            FTest::Prefix(p) => matches!(v, V::Text(_, s) if s.starts_with(&**p)),
-        }
-    }
-}
+/// A test compiled for the hot path: literals interned.
+pub(crate) type FTest = Test<ILit>;
 
 /// A condition compiled for the hot path.
 #[derive(Debug, Clone, PartialEq)]
