@@ -2,8 +2,8 @@
 
 use std::borrow::Borrow;
 use std::fmt;
-use std::sync::Arc;
 
+use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The id of a site, unit, desk, capability, fact or rule, as written in the data files.
@@ -18,7 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert_eq!(id, "records-counter");
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Id(Arc<str>);
+pub struct Id(ArcStr);
 
 impl Id {
     /// The id as a string slice.
@@ -41,19 +41,19 @@ impl fmt::Display for Id {
 
 impl From<&str> for Id {
     fn from(s: &str) -> Self {
-        Id(Arc::from(s))
+        Id(ArcStr::from(s))
     }
 }
 
 impl From<String> for Id {
     fn from(s: String) -> Self {
-        Id(Arc::from(s))
+        Id(ArcStr::from(s))
     }
 }
 
 impl From<&String> for Id {
     fn from(s: &String) -> Self {
-        Id(Arc::from(s.as_str()))
+        Id(ArcStr::from(s.as_str()))
     }
 }
 
