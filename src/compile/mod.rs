@@ -57,6 +57,9 @@ pub(crate) struct CompiledRule {
     /// The capability's interned index; `None` when no desk offers it in the org (a status
     /// update may still add it).
     pub capability: Option<SymIx>,
+    /// The candidate index to search: the capability's own, or a view of it holding only
+    /// the desks with at least the rule's authority (see [`CapIndex`]).
+    pub view: Option<View>,
     pub min_authority: u32,
     pub unit: Option<UnitIx>,
     pub site: Option<SiteIx>,
@@ -163,7 +166,20 @@ struct CapEntry {
     all: (u32, u32),
 }
 
+/// An entry of [`CapIndex`]: a capability's own (its [`SymIx`]) or an authority view of it.
+pub(crate) type View = u32;
+
+/// A view is made for a (capability, authority) pair that rules demand when at most this
+/// share (1/n) of the capability's desks have that authority.
+const VIEW_AT_MOST_ONE_IN: usize = 2;
+
 /// Capability → desks.
+///
+/// Entries `0..symbols` are the capabilities' own. After them come *authority views*: for
+/// a capability and an authority level some rule demands, the same groups holding only
+/// the desks with at least that authority, in the same order. A rule demanding authority
+/// searches its view, so the scan does not read (and reject) the many lower-authority
+/// desks; everything else is unchanged (the scan still checks authority).
 #[derive(Debug, Default)]
 pub(crate) struct CapIndex {
     entries: Vec<CapEntry>,
@@ -174,14 +190,77 @@ pub(crate) struct CapIndex {
 }
 
 impl CapIndex {
-    fn build(org: &Org, hot: &[DeskHot]) -> CapIndex {
-        let mut rows: Vec<(SymIx, SiteIx, u32, u32, DeskIx)> = Vec::new();
+    /// Build the index and the authority views `demands` ((capability, minimum authority)
+    /// pairs, from the rules) call for; returns the view each demand searches.
+    fn build(
+        org: &Org,
+        hot: &[DeskHot],
+        demands: &[(Option<SymIx>, u32)],
+    ) -> (CapIndex, Vec<Option<View>>) {
+        let n_caps = org.symbols.len();
+        // Per capability: the desks offering it, and the authority levels rules demand.
+        let mut offered = vec![0usize; n_caps];
+        let mut levels: Vec<(SymIx, u32)> = demands
+            .iter()
+            .filter_map(|&(c, a)| Some((c?, a)))
+            .filter(|&(_, a)| a > 0)
+            .collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let mut qualified = vec![0usize; levels.len()];
+        for (desk, h) in org.desks.iter().zip(hot) {
+            for &c in &desk.capability_ixs {
+                if let Some(n) = offered.get_mut(c as usize) {
+                    *n += 1;
+                }
+                let from = levels.partition_point(|&(lc, _)| lc < c);
+                for (i, &(lc, a)) in levels.iter().enumerate().skip(from) {
+                    if lc != c {
+                        break;
+                    }
+                    if h.authority >= a {
+                        if let Some(q) = qualified.get_mut(i) {
+                            *q += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The views worth having: few enough desks qualify.
+        let mut views: Vec<(SymIx, u32)> = Vec::new();
+        for (&(c, a), &q) in levels.iter().zip(&qualified) {
+            if q * VIEW_AT_MOST_ONE_IN <= offered.get(c as usize).copied().unwrap_or(0) {
+                views.push((c, a));
+            }
+        }
+        let view_of = |c: SymIx, a: u32| -> View {
+            // The most selective view the demand may use: the highest level <= a.
+            let from = views.partition_point(|&(vc, va)| (vc, va) <= (c, a));
+            match from.checked_sub(1).and_then(|i| views.get(i)) {
+                Some(&(vc, _)) if vc == c => (n_caps + from - 1) as View,
+                _ => c,
+            }
+        };
+        let mut rows: Vec<(View, SiteIx, u32, u32, DeskIx)> = Vec::new();
         for (d, (desk, h)) in org.desks.iter().zip(hot).enumerate() {
             for &c in &desk.capability_ixs {
                 rows.push((c, h.site, h.wait, h.rank, d as DeskIx));
+                let from = views.partition_point(|&(vc, _)| vc < c);
+                for (i, &(vc, a)) in views.iter().enumerate().skip(from) {
+                    if vc != c {
+                        break;
+                    }
+                    if h.authority >= a {
+                        rows.push(((n_caps + i) as View, h.site, h.wait, h.rank, d as DeskIx));
+                    }
+                }
             }
         }
-        let mut entries = vec![CapEntry::default(); org.symbols.len()];
+        let chosen = demands
+            .iter()
+            .map(|&(c, a)| c.map(|c| view_of(c, a)))
+            .collect();
+        let mut entries = vec![CapEntry::default(); n_caps + views.len()];
         rows.sort_unstable();
         let by_site: Vec<Row> = rows
             .iter()
@@ -252,24 +331,27 @@ impl CapIndex {
                 e.all = (start as u32, i as u32);
             }
         }
-        CapIndex {
-            entries,
-            by_site,
-            by_wait,
-        }
+        (
+            CapIndex {
+                entries,
+                by_site,
+                by_wait,
+            },
+            chosen,
+        )
     }
 
-    /// The site groups of a capability, sorted by site.
+    /// The site groups of a capability (or view), sorted by site.
     #[inline]
-    pub(crate) fn groups(&self, cap: SymIx) -> &[Group] {
-        self.entries.get(cap as usize).map_or(&[], |e| &e.groups)
+    pub(crate) fn groups(&self, v: View) -> &[Group] {
+        self.entries.get(v as usize).map_or(&[], |e| &e.groups)
     }
 
     /// The summaries of a capability's site groups, parallel to [`CapIndex::groups`], or
     /// empty (capabilities offered at few sites).
     #[inline]
-    pub(crate) fn summaries(&self, cap: SymIx) -> &[Summary] {
-        self.entries.get(cap as usize).map_or(&[], |e| &e.summaries)
+    pub(crate) fn summaries(&self, v: View) -> &[Summary] {
+        self.entries.get(v as usize).map_or(&[], |e| &e.summaries)
     }
 
     /// The desks of a group, sorted by (wait, id).
@@ -280,16 +362,16 @@ impl CapIndex {
             .unwrap_or(&[])
     }
 
-    /// The desks offering `cap` at `site`, sorted by (wait, id).
+    /// The desks of capability (or view) `v` at `site`, sorted by (wait, id).
     #[inline]
-    pub(crate) fn at_site(&self, cap: SymIx, site: SiteIx) -> &[Row] {
-        self.group_at(cap, site).map_or(&[], |g| self.desks(g))
+    pub(crate) fn at_site(&self, v: View, site: SiteIx) -> &[Row] {
+        self.group_at(v, site).map_or(&[], |g| self.desks(g))
     }
 
-    /// The group of desks offering `cap` at `site`.
+    /// The group of desks of capability (or view) `v` at `site`.
     #[inline]
-    pub(crate) fn group_at(&self, cap: SymIx, site: SiteIx) -> Option<&Group> {
-        let e = self.entries.get(cap as usize)?;
+    pub(crate) fn group_at(&self, v: View, site: SiteIx) -> Option<&Group> {
+        let e = self.entries.get(v as usize)?;
         if !e.sites.is_empty() {
             let &(word, before) = e.sites.get(site as usize / 64)?;
             let bit = site % 64;
@@ -303,10 +385,10 @@ impl CapIndex {
         e.groups.get(i)
     }
 
-    /// Every desk offering `cap`, sorted by (wait, id).
+    /// Every desk of capability (or view) `v`, sorted by (wait, id).
     #[inline]
-    pub(crate) fn all(&self, cap: SymIx) -> &[DeskIx] {
-        match self.entries.get(cap as usize) {
+    pub(crate) fn all(&self, v: View) -> &[DeskIx] {
+        match self.entries.get(v as usize) {
             Some(e) => self
                 .by_wait
                 .get(e.all.0 as usize..e.all.1 as usize)
@@ -495,21 +577,36 @@ impl Compiled {
         let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
         let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
         let rule_index = RuleIndex::build(symbols, &fast);
+        let demands: Vec<(Option<SymIx>, u32)> = rules
+            .rules
+            .iter()
+            .map(|r| {
+                (
+                    org.symbol_ix.get(&r.capability).copied(),
+                    r.authority.unwrap_or(0),
+                )
+            })
+            .collect();
+        let (caps, views) = CapIndex::build(org, &hot, &demands);
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
             .zip(whens.into_iter().zip(fast))
-            .map(|(r, (when, fast))| CompiledRule {
-                when,
-                fast,
-                capability: org.symbol_ix.get(&r.capability).copied(),
-                min_authority: r.authority.unwrap_or(0),
-                unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
-                site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
-                language: r.language.as_ref().map(ValueSource::of),
-                desk_site: r.desk_site.as_ref().map(ValueSource::of),
-                owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
-            })
+            .zip(demands.iter().zip(views))
+            .map(
+                |((r, (when, fast)), (&(capability, min_authority), view))| CompiledRule {
+                    when,
+                    fast,
+                    capability,
+                    view,
+                    min_authority,
+                    unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                    site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
+                    language: r.language.as_ref().map(ValueSource::of),
+                    desk_site: r.desk_site.as_ref().map(ValueSource::of),
+                    owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                },
+            )
             .collect();
 
         let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
@@ -541,7 +638,7 @@ impl Compiled {
         Compiled {
             rules: compiled_rules,
             rule_index,
-            caps: CapIndex::build(org, &hot),
+            caps,
             units,
             by_travel,
             travel_rows,
@@ -727,5 +824,57 @@ desks:
             }
         }
         assert!(with_bits > 0);
+    }
+
+    #[test]
+    fn authority_views_hold_exactly_the_desks_with_that_authority() {
+        const ORG: &str = r#"
+sites: [{id: a}, {id: b}]
+units: [{id: u}]
+desks:
+  - {id: d0, unit: u, site: a, capabilities: [k], authority: 0, wait_minutes: 1}
+  - {id: d1, unit: u, site: a, capabilities: [k], authority: 3, wait_minutes: 9}
+  - {id: d2, unit: u, site: b, capabilities: [k], authority: 2}
+  - {id: d3, unit: u, site: b, capabilities: [k], authority: 0}
+  - {id: d4, unit: u, site: a, capabilities: [k, m], authority: 1}
+  - {id: d5, unit: u, site: b, capabilities: [m], authority: 1}
+"#;
+        const RULES: &str = r#"
+rules:
+  - {id: plain, when: {fact: need, eq: p}, then: {capability: k}}
+  - {id: two, when: {fact: need, eq: t}, then: {capability: k, authority: 2}}
+  - {id: three, when: {fact: need, eq: h}, then: {capability: k, authority: 3}}
+  - {id: half, when: {fact: need, eq: m}, then: {capability: m, authority: 1}}
+"#;
+        let org = org_from_str(ORG, Format::Yaml, None).unwrap();
+        let rules = crate::load::rules_from_str(RULES, Format::Yaml, None, &org).unwrap();
+        let c = Compiled::build(&org, &rules);
+        let k = org.symbol_ix["k"];
+        let m = org.symbol_ix["m"];
+        let view = |i: usize| c.rules[i].view.unwrap();
+        let ids = |v: View| -> Vec<String> {
+            c.caps
+                .all(v)
+                .iter()
+                .map(|&d| org.desks[d as usize].id.to_string())
+                .collect()
+        };
+        // No authority: the capability's own desks.
+        assert_eq!(view(0), k);
+        // Authority 2 (2 of 5 desks) and 3 (1 of 5): views, in (wait, id) order.
+        assert_ne!(view(1), k);
+        assert_eq!(ids(view(1)), ["d2", "d1"]);
+        assert_eq!(ids(view(2)), ["d1"]);
+        let rows = |v: View, site| -> Vec<String> {
+            c.caps
+                .at_site(v, site)
+                .iter()
+                .map(|r| org.desks[r.desk as usize].id.to_string())
+                .collect()
+        };
+        assert_eq!(rows(view(1), 0), ["d1"]);
+        assert_eq!(rows(view(1), 1), ["d2"]);
+        // Every desk of `m` has authority 1: no view.
+        assert_eq!(view(3), m);
     }
 }

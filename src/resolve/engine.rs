@@ -616,7 +616,7 @@ impl<'a> Engine<'a> {
     fn pick_open(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<Pick> {
         let mut best: Option<Pick> = None;
         let caps = &self.comp.caps;
-        if let Some(cap) = q.crule.capability {
+        if let Some(cap) = q.crule.view {
             match q.site {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
@@ -719,7 +719,7 @@ impl<'a> Engine<'a> {
         mut f: impl FnMut(DeskIx, DeskHot, u32, bool),
     ) {
         let caps = &self.comp.caps;
-        if let Some(cap) = q.crule.capability {
+        if let Some(cap) = q.crule.view {
             let mut group = |desks: &mut dyn Iterator<Item = (DeskIx, DeskHot)>, t: u32| {
                 for (d, h) in desks {
                     f(d, h, t, true);
