@@ -30,6 +30,7 @@ use rule_index::RuleIndex;
 
 use crate::hours::Hours;
 use crate::model::{DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
+use crate::resolve::time::Offsets;
 use crate::rules::{RuleSet, ValueRef};
 
 /// A desk constraint value: a literal or a request value.
@@ -507,6 +508,8 @@ pub(crate) struct Compiled {
     pub languages: HashMap<Id, u32>,
     /// Site, unit and declared-fact names, for checking requests quickly.
     pub names: Names,
+    /// The organization's time zone's offsets around now.
+    pub zone: std::sync::Arc<Offsets>,
 }
 
 /// Name tables with a fast hash, for checking requests.
@@ -639,6 +642,7 @@ impl Compiled {
             rules: compiled_rules,
             rule_index,
             caps,
+            zone: Offsets::shared(org.timezone),
             units,
             by_travel,
             travel_rows,

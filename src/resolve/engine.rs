@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use smallvec::SmallVec;
 
-use super::time::{plus_minutes, to_local};
+use super::time::plus_minutes;
 use super::validate::Checked;
 use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
 use crate::compile::cond::{FactRef, FactVal, Tri};
@@ -497,7 +497,7 @@ impl<'a> Engine<'a> {
         let instant = plus_minutes(t, travel);
         Some(Arrival {
             instant,
-            local: to_local(self.org.timezone, instant),
+            local: self.comp.zone.to_local(instant),
         })
     }
 
@@ -552,7 +552,7 @@ impl<'a> Engine<'a> {
         let from_local = if from == arr.instant {
             arr.local
         } else {
-            to_local(self.org.timezone, from)
+            self.comp.zone.to_local(from)
         };
         let opens_local = match self.schedule(h) {
             Some(hours) => hours.next_open(from_local)?,
@@ -561,7 +561,7 @@ impl<'a> Engine<'a> {
         let opens = if opens_local == from_local {
             from
         } else {
-            super::time::local_to_instant(self.org.timezone, opens_local).max(from)
+            self.comp.zone.local_to_instant(opens_local).max(from)
         };
         Some(Later {
             opens,
@@ -1182,7 +1182,6 @@ impl<'a> Engine<'a> {
                 .map(|(i, _)| i)
         });
         let best_cost = chosen.and_then(|i| rows.get(i)).and_then(|r| r.cost);
-        let tz = self.org.timezone;
         for (i, r) in rows.iter_mut().enumerate() {
             if r.verdict.is_some() {
                 continue;
@@ -1201,7 +1200,10 @@ impl<'a> Engine<'a> {
                 }
             } else if best_open.is_none() && r.serve.is_some() {
                 CandidateVerdict::ServesLater {
-                    at: r.serve.map(|s| to_local(tz, s)).unwrap_or_default(),
+                    at: r
+                        .serve
+                        .map(|s| self.comp.zone.to_local(s))
+                        .unwrap_or_default(),
                 }
             } else {
                 CandidateVerdict::Closed {

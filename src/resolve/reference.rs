@@ -302,7 +302,13 @@ pub fn resolve(
     status: &[StatusUpdate],
     req: &Request,
 ) -> Result<Resolution, RequestError> {
-    validate::check(&validate::Plain(org, rules), org, rules, req)?;
+    validate::check(
+        &validate::Plain(org, rules),
+        &super::time::Offsets::none(org.timezone()),
+        org,
+        rules,
+        req,
+    )?;
     let tz = org.timezone();
     let at: Option<DateTime<Utc>> = req.at.map(|t| super::time::instant(tz, t));
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::engine::{Arrival, Decision, Engine};
-use super::time::{minutes_between, plus_minutes, to_local};
+use super::time::{minutes_between, plus_minutes};
 use super::{Request, Stop, Trace, TraceEnd};
 use crate::compile::rule_index::Merge;
 use crate::model::{DeskIx, Id};
@@ -54,7 +54,7 @@ pub(crate) fn follow(
         now = now.map(|t| plus_minutes(t, leg));
         let arrival = now.map(|t| Arrival {
             instant: t,
-            local: to_local(org.timezone, t),
+            local: e.comp.zone.to_local(t),
         });
         let closure = e.status.closure(cur).filter(|c| c.closed_at(now));
         let closed = closure.map(|c| {

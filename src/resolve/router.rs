@@ -147,6 +147,7 @@ impl Router {
     ) -> Result<Resolution, RequestError> {
         let checked = validate::check(
             &validate::Fast(&self.compiled, &self.rules),
+            &self.compiled.zone,
             &self.org,
             &self.rules,
             req,

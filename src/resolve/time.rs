@@ -4,6 +4,9 @@
 //! checked in civil time. A civil time that does not exist (clocks go forward) is moved
 //! forward by the gap; an ambiguous one (clocks go back) is the earlier instant.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
 use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -88,19 +91,186 @@ fn year_in_range(t: RequestTime) -> Result<(), String> {
     }
 }
 
-/// A checked request time: the instant and the civil time at it.
-pub(crate) fn check_range_local(
+/// A time zone's UTC offsets over a window of years around when it was built, so that the
+/// hot path converts instants and civil times with a search over a few dozen spans instead
+/// of chrono-tz's (a few hundred instructions a call). Outside the window, and for a
+/// civil time that falls in a gap, it asks chrono-tz.
+///
+/// The spans are found by reading chrono-tz's offset every [`Offsets::PROBE_SECS`] and
+/// pinning each change to the second with a binary search: a zone that changed its offset
+/// twice between two probes would be missed. No zone of the tz database does that in the
+/// window (`offsets_agree_with_chrono_tz_in_every_zone`, an ignored test, checks them all).
+#[derive(Debug, Clone)]
+pub(crate) struct Offsets {
     tz: Tz,
-    t: RequestTime,
-) -> Result<(DateTime<Utc>, NaiveDateTime), String> {
-    year_in_range(t)?;
-    Ok(match t {
-        RequestTime::Instant(i) => (i, to_local(tz, i)),
-        RequestTime::Local(n) => match local_to_instant_exact(tz, n) {
-            (i, true) => (i, n),
-            (i, false) => (i, to_local(tz, i)),
-        },
-    })
+    /// The window, in UTC seconds: `[from, to)`.
+    from: i64,
+    to: i64,
+    /// (UTC second the span starts, offset in seconds), ascending; the first starts at
+    /// `from`. Empty: no window (always ask chrono-tz).
+    spans: Box<[(i64, i32)]>,
+}
+
+impl Offsets {
+    /// Seconds between two probes.
+    const PROBE_SECS: i64 = 3 * 3600;
+    /// The window: this many days before and after the build.
+    const DAYS_BEFORE: i64 = 400;
+    const DAYS_AFTER: i64 = 5 * 366;
+
+    /// No window: every conversion asks chrono-tz.
+    pub(crate) fn none(tz: Tz) -> Offsets {
+        Offsets {
+            tz,
+            from: 0,
+            to: 0,
+            spans: Box::default(),
+        }
+    }
+
+    /// The offsets of `tz` around the first time this process asked for them: they are a
+    /// function of the zone alone, built once per zone (≈ 2 ms) and shared by every router.
+    pub(crate) fn shared(tz: Tz) -> Arc<Offsets> {
+        static ZONES: OnceLock<Mutex<HashMap<Tz, Arc<Offsets>>>> = OnceLock::new();
+        let zones = ZONES.get_or_init(Mutex::default);
+        // A poisoned lock only means another thread panicked while inserting: the map is
+        // still a valid cache.
+        let mut map = zones.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(tz)
+            .or_insert_with(|| Arc::new(Offsets::around(tz, Utc::now())))
+            .clone()
+    }
+
+    /// The offsets of `tz` around `now`.
+    ///
+    /// # Complexity
+    /// About 16 000 chrono-tz look-ups (≈ 2 ms).
+    pub(crate) fn around(tz: Tz, now: DateTime<Utc>) -> Offsets {
+        let from = now.timestamp() - Self::DAYS_BEFORE * 86_400;
+        let to = now.timestamp() + Self::DAYS_AFTER * 86_400;
+        let offset = |s: i64| -> Option<i32> {
+            let t = DateTime::<Utc>::from_timestamp(s, 0)?;
+            Some(
+                tz.offset_from_utc_datetime(&t.naive_utc())
+                    .fix()
+                    .local_minus_utc(),
+            )
+        };
+        let Some(mut current) = offset(from) else {
+            return Offsets::none(tz);
+        };
+        let mut spans = vec![(from, current)];
+        let mut probe = from;
+        while probe < to {
+            let next = (probe + Self::PROBE_SECS).min(to);
+            let Some(o) = offset(next) else {
+                return Offsets::none(tz);
+            };
+            if o != current {
+                // The change is in (probe, next]: find its first second.
+                let (mut lo, mut hi) = (probe, next);
+                while hi - lo > 1 {
+                    let mid = lo + (hi - lo) / 2;
+                    if offset(mid) == Some(current) {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                // `hi` has the new offset (it may differ from `o` only if the zone changed
+                // twice between the probes; see the type's docs).
+                let Some(new) = offset(hi) else {
+                    return Offsets::none(tz);
+                };
+                spans.push((hi, new));
+                current = new;
+            }
+            probe = next;
+        }
+        Offsets {
+            tz,
+            from,
+            to,
+            spans: spans.into_boxed_slice(),
+        }
+    }
+
+    /// The offset in force at UTC second `s`, when within the window.
+    #[inline]
+    fn at(&self, s: i64) -> Option<i32> {
+        if s < self.from || s >= self.to {
+            return None;
+        }
+        let i = self.spans.partition_point(|&(start, _)| start <= s);
+        self.spans.get(i.checked_sub(1)?).map(|&(_, o)| o)
+    }
+
+    /// Civil time at an instant.
+    #[inline]
+    pub(crate) fn to_local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        match self.at(t.timestamp()) {
+            Some(o) => t
+                .naive_utc()
+                .checked_add_signed(Duration::seconds(i64::from(o)))
+                .unwrap_or_else(|| to_local(self.tz, t)),
+            None => to_local(self.tz, t),
+        }
+    }
+
+    /// The instant a civil time denotes, and whether that instant's civil time is `n`
+    /// itself (see [`local_to_instant_exact`]).
+    pub(crate) fn local_to_instant_exact(&self, n: NaiveDateTime) -> (DateTime<Utc>, bool) {
+        let l = n.and_utc().timestamp();
+        // A day of margin: offsets are less than a day.
+        if l - 86_400 >= self.from && l + 86_400 < self.to {
+            // The spans whose civil times can contain `n`: the last one starting (in civil
+            // time) at or before it, and the one before (clocks going back repeat a stretch
+            // of the earlier span's civil times).
+            let j = self
+                .spans
+                .partition_point(|&(start, o)| start + i64::from(o) <= l);
+            let mut found: Option<i64> = None;
+            for k in j.saturating_sub(2)..j {
+                let Some(&(start, o)) = self.spans.get(k) else {
+                    continue;
+                };
+                let end = self.spans.get(k + 1).map_or(self.to, |&(e, _)| e);
+                let u = l - i64::from(o);
+                if start <= u && u < end {
+                    found = Some(found.map_or(u, |f| f.min(u)));
+                }
+            }
+            if let Some(u) = found {
+                if let Some(t) =
+                    DateTime::<Utc>::from_timestamp(u, n.and_utc().timestamp_subsec_nanos())
+                {
+                    return (t, true);
+                }
+            }
+        }
+        local_to_instant_exact(self.tz, n)
+    }
+
+    /// The instant a civil time denotes (see [`local_to_instant`]).
+    #[inline]
+    pub(crate) fn local_to_instant(&self, n: NaiveDateTime) -> DateTime<Utc> {
+        self.local_to_instant_exact(n).0
+    }
+
+    /// A checked request time: the instant and the civil time at it (`at_local`).
+    pub(crate) fn check_range_local(
+        &self,
+        t: RequestTime,
+    ) -> Result<(DateTime<Utc>, NaiveDateTime), String> {
+        year_in_range(t)?;
+        Ok(match t {
+            RequestTime::Instant(i) => (i, self.to_local(i)),
+            RequestTime::Local(n) => match self.local_to_instant_exact(n) {
+                (i, true) => (i, n),
+                (i, false) => (i, self.to_local(i)),
+            },
+        })
+    }
 }
 
 #[cfg(test)]
@@ -140,5 +310,70 @@ mod tests {
             plus_minutes(DateTime::<Utc>::MAX_UTC, 5),
             DateTime::<Utc>::MAX_UTC
         );
+    }
+
+    /// Offsets from the table agree with chrono-tz: instants to civil times everywhere in
+    /// the window, densely around every change, and civil times back to instants (including
+    /// ones that happen twice and ones that do not exist).
+    fn agree(tz: Tz, now: DateTime<Utc>, step_minutes: i64) {
+        let z = Offsets::around(tz, now);
+        let check_instant = |t: DateTime<Utc>| {
+            assert_eq!(z.to_local(t), to_local(tz, t), "{tz} {t}");
+            let n = to_local(tz, t);
+            assert_eq!(
+                z.local_to_instant_exact(n),
+                local_to_instant_exact(tz, n),
+                "{tz} {n}"
+            );
+        };
+        let mut t = DateTime::<Utc>::from_timestamp(z.from - 86_400 * 3, 0).unwrap();
+        let end = DateTime::<Utc>::from_timestamp(z.to + 86_400 * 3, 0).unwrap();
+        while t < end {
+            check_instant(t);
+            t += Duration::minutes(step_minutes);
+        }
+        for &(start, _) in z.spans.iter().skip(1) {
+            for m in -180..=180 {
+                let t = DateTime::<Utc>::from_timestamp(start + m * 60, 0).unwrap();
+                check_instant(t);
+                // Civil times around the change, including the gap's.
+                let n = t.naive_utc();
+                assert_eq!(
+                    z.local_to_instant_exact(n),
+                    local_to_instant_exact(tz, n),
+                    "{tz} {n}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn offsets_agree_with_chrono_tz() {
+        let now = "2026-11-30T17:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        for name in [
+            "UTC",
+            "America/Los_Angeles",
+            "Europe/London",
+            "Australia/Lord_Howe",
+            "Asia/Kolkata",
+            "America/Sao_Paulo",
+            "Pacific/Chatham",
+        ] {
+            let tz: Tz = name.parse().unwrap();
+            agree(tz, now, 7 * 60 + 13);
+        }
+        // Outside any window: chrono-tz itself.
+        let z = Offsets::none(Tz::America__New_York);
+        let t = "2026-03-08T07:30:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(z.to_local(t), to_local(Tz::America__New_York, t));
+    }
+
+    #[test]
+    #[ignore = "every zone of the tz database: run with --ignored (seconds in release)"]
+    fn offsets_agree_with_chrono_tz_in_every_zone() {
+        let now = Utc::now();
+        for tz in chrono_tz::TZ_VARIANTS {
+            agree(tz, now, 37);
+        }
     }
 }

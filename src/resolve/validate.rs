@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use super::time::check_range_local;
+use super::time::Offsets;
 use super::{Request, RequestError};
 use crate::compile::Compiled;
 use crate::model::{Org, SiteIx, UnitIx, closest_id};
@@ -75,6 +75,7 @@ fn hint<'a>(names: impl ExactSizeIterator<Item = &'a str>, target: &str) -> Opti
 /// in range.
 pub(crate) fn check(
     names: &impl Lookup,
+    zone: &Offsets,
     org: &Org,
     rules: &RuleSet,
     req: &Request,
@@ -114,7 +115,7 @@ pub(crate) fn check(
     }
     let at = match req.at {
         None => None,
-        Some(t) => Some(check_range_local(org.timezone, t).map_err(RequestError::BadValue)?),
+        Some(t) => Some(zone.check_range_local(t).map_err(RequestError::BadValue)?),
     };
     Ok(Checked { origin, unit, at })
 }
