@@ -300,6 +300,20 @@ impl Hours {
         }
     }
 
+    /// [`Hours::is_open`] for a civil time given as seconds since 1970-01-01T00:00 (the
+    /// resolver's hot path keeps times as integers).
+    #[inline]
+    pub(crate) fn is_open_secs(&self, local: i64) -> bool {
+        let Some(c) = &self.inner else {
+            return true;
+        };
+        match c.table.locate_secs(local) {
+            Some((day, minute)) => c.table.day(day).is_some_and(|b| b.get(minute)),
+            None => chrono::DateTime::from_timestamp(local, 0)
+                .is_some_and(|t| c.oh.is_open(t.naive_utc())),
+        }
+    }
+
     /// The first local time at or after `t` when the desk is open (`t` itself when open
     /// then, else the start of a minute), looking less than [`LOOKAHEAD_DAYS`] ahead.
     /// `None` when it does not open in that time.
@@ -580,6 +594,19 @@ impl Table {
             return None;
         }
         Some((day, t.hour() * 60 + t.minute()))
+    }
+
+    /// [`Table::locate`] for seconds since 1970-01-01T00:00 (civil).
+    #[inline]
+    fn locate_secs(&self, local: i64) -> Option<(usize, u32)> {
+        // 1970-01-01 is day 719 163 counted from 0001-01-01 as day 1.
+        const EPOCH_CE: i64 = 719_163;
+        let day = local.div_euclid(86_400) + EPOCH_CE - i64::from(self.start_ce);
+        let day = usize::try_from(day).ok()?;
+        if day >= self.day_map.len() {
+            return None;
+        }
+        Some((day, (local.rem_euclid(86_400) / 60) as u32))
     }
 
     #[inline]

@@ -36,9 +36,8 @@ pub(crate) struct Engine<'a> {
 pub(crate) struct Ctx<'r> {
     pub req: &'r Request,
     pub origin: Option<SiteIx>,
-    pub at: Option<DateTime<Utc>>,
-    /// The civil time at `at`.
-    pub at_local: Option<NaiveDateTime>,
+    /// The request's time, as an arrival without travel.
+    pub start: Option<Arrival>,
 }
 
 impl<'r> Ctx<'r> {
@@ -46,8 +45,7 @@ impl<'r> Ctx<'r> {
         Ctx {
             req,
             origin: checked.origin,
-            at: checked.at.map(|(i, _)| i),
-            at_local: checked.at.map(|(_, l)| l),
+            start: checked.at,
         }
     }
 }
@@ -119,12 +117,8 @@ struct Pick {
     arrival: Option<Arrival>,
 }
 
-/// Arrival at a desk, as an instant and in civil time.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Arrival {
-    pub instant: DateTime<Utc>,
-    pub local: NaiveDateTime,
-}
+/// Arrival at a desk.
+pub(crate) use super::time::Moment as Arrival;
 
 /// When a closed desk opens.
 #[derive(Debug, Clone)]
@@ -488,16 +482,15 @@ impl<'a> Engine<'a> {
 
     #[inline]
     pub(crate) fn arrival(&self, ctx: &Ctx<'_>, travel: u32) -> Option<Arrival> {
-        let t = ctx.at?;
+        let start = ctx.start?;
         if travel == 0 {
-            if let Some(local) = ctx.at_local {
-                return Some(Arrival { instant: t, local });
-            }
+            return Some(start);
         }
-        let instant = plus_minutes(t, travel);
+        let utc = start.utc + i64::from(travel) * 60;
         Some(Arrival {
-            instant,
-            local: self.comp.zone.to_local(instant),
+            utc,
+            local: self.comp.zone.local_secs(utc),
+            nanos: start.nanos,
         })
     }
 
@@ -528,29 +521,30 @@ impl<'a> Engine<'a> {
     #[inline]
     pub(crate) fn open_on_arrival(&self, d: DeskIx, h: &DeskHot, arr: Option<&Arrival>) -> bool {
         if let Some(c) = self.status.closure(d) {
-            if c.closed_at(arr.map(|a| a.instant)) {
+            if c.closed_at(arr.map(Arrival::instant)) {
                 return false;
             }
         }
         match (arr, self.schedule(h)) {
             (None, _) => true,
-            (Some(a), Some(hours)) => hours.is_always() || hours.is_open(a.local),
+            (Some(a), Some(hours)) => hours.is_always() || hours.is_open_secs(a.local),
             (Some(_), None) => true,
         }
     }
 
     /// When a desk closed on arrival opens, within the hours' look-ahead.
     pub(crate) fn next_opening(&self, d: DeskIx, h: &DeskHot, arr: &Arrival) -> Option<Later<'a>> {
-        let mut from = arr.instant;
+        let instant = arr.instant();
+        let mut from = instant;
         let mut reason = None;
         if let Some(c) = self.status.closure(d) {
-            if c.closed_at(Some(arr.instant)) {
+            if c.closed_at(Some(instant)) {
                 reason = c.reason.as_deref();
                 from = from.max(c.until?);
             }
         }
-        let from_local = if from == arr.instant {
-            arr.local
+        let from_local = if from == instant {
+            arr.local_time()
         } else {
             self.comp.zone.to_local(from)
         };
@@ -766,7 +760,8 @@ impl<'a> Engine<'a> {
     /// When nothing is open on arrival: the candidate that can serve the customer soonest
     /// (opening + wait), then least cost, then desk id.
     fn pick_soonest(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<(Pick, Later<'a>)> {
-        let mut best: Option<(DateTime<Utc>, Pick, Later<'a>)> = None;
+        // (serves at as (seconds, nanoseconds) since 1970, pick, opening).
+        let mut best: Option<((i64, u32), Pick, Later<'a>)> = None;
         // Desks with the same schedule reached after the same travel open at the same time.
         let mut memo: Vec<(u32, u32, Option<Later<'a>>)> = Vec::new();
         self.for_each_reachable(ctx, q, |d, h, travel, base| {
@@ -776,13 +771,14 @@ impl<'a> Engine<'a> {
             let Some(arr) = self.arrival(ctx, travel) else {
                 return;
             };
-            if best.as_ref().is_some_and(|b| arr.instant > b.0) {
+            // Arriving after the best candidate serves: it cannot serve sooner.
+            if best.as_ref().is_some_and(|b| (arr.utc, arr.nanos) > b.0) {
                 return;
             }
             let plain = self
                 .status
                 .closure(d)
-                .is_none_or(|c| !c.closed_at(Some(arr.instant)));
+                .is_none_or(|c| !c.closed_at(Some(arr.instant())));
             let later = if plain {
                 match memo.iter().find(|m| m.0 == h.schedule && m.1 == travel) {
                     Some(m) => m.2.clone(),
@@ -800,6 +796,7 @@ impl<'a> Engine<'a> {
             };
             let wait = self.status.wait(d, h.wait);
             let serve = plus_minutes(later.opens, wait);
+            let serve = (serve.timestamp(), serve.timestamp_subsec_nanos());
             let pick = Pick {
                 desk: d,
                 travel,
@@ -938,7 +935,9 @@ impl<'a> Engine<'a> {
     fn opening_open(arrival: Option<Arrival>) -> Opening {
         match arrival {
             None => Opening::Unknown,
-            Some(a) => Opening::Open { arrival: a.local },
+            Some(a) => Opening::Open {
+                arrival: a.local_time(),
+            },
         }
     }
 
@@ -946,7 +945,7 @@ impl<'a> Engine<'a> {
         match arrival {
             None => Opening::Unknown,
             Some(a) => Opening::OpensLater {
-                arrival: a.local,
+                arrival: a.local_time(),
                 opens: later.opens_local,
                 reason: later.reason.map(str::to_owned),
             },
@@ -1066,7 +1065,7 @@ impl<'a> Engine<'a> {
                 return Outcome::Routed(a);
             }
         }
-        if ctx.at.is_some() {
+        if ctx.start.is_some() {
             if let Some((p, later)) = self.pick_soonest(ctx, q) {
                 let opening = Self::opening_later(p.arrival, &later);
                 if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
@@ -1189,7 +1188,7 @@ impl<'a> Engine<'a> {
             let closure_reason = self
                 .status
                 .closure(r.desk)
-                .filter(|c| c.closed_at(r.arrival.map(|a| a.instant)))
+                .filter(|c| c.closed_at(r.arrival.map(|a| a.instant())))
                 .and_then(|c| c.reason.clone());
             r.verdict = Some(if Some(i) == chosen {
                 CandidateVerdict::Chosen

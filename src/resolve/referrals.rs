@@ -52,10 +52,7 @@ pub(crate) fn follow(
         let leg = travel.unwrap_or(0);
         travel_total = travel_total.saturating_add(leg);
         now = now.map(|t| plus_minutes(t, leg));
-        let arrival = now.map(|t| Arrival {
-            instant: t,
-            local: e.comp.zone.to_local(t),
-        });
+        let arrival = now.map(|t| Arrival::new(t, e.comp.zone.to_local(t)));
         let closure = e.status.closure(cur).filter(|c| c.closed_at(now));
         let closed = closure.map(|c| {
             c.reason
@@ -97,7 +94,7 @@ pub(crate) fn follow(
             site: desk.site.clone(),
             travel_minutes: travel,
             wait_minutes: wait,
-            arrival: arrival.map(|a| a.local),
+            arrival: arrival.map(|a| a.local_time()),
             can_solve: solves,
             closed,
         });

@@ -91,6 +91,39 @@ fn year_in_range(t: RequestTime) -> Result<(), String> {
     }
 }
 
+/// An instant and the civil time at it, as whole seconds since 1970-01-01T00:00 (UTC, and
+/// civil), with the fraction of a second. Integers, because a search computes one per
+/// group of desks and checks opening hours with it per desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Moment {
+    pub utc: i64,
+    pub local: i64,
+    pub nanos: u32,
+}
+
+impl Moment {
+    /// The moment at an instant whose civil time is `local`.
+    pub(crate) fn new(instant: DateTime<Utc>, local: NaiveDateTime) -> Moment {
+        Moment {
+            utc: instant.timestamp(),
+            local: local.and_utc().timestamp(),
+            nanos: instant.timestamp_subsec_nanos(),
+        }
+    }
+
+    /// The instant.
+    pub(crate) fn instant(&self) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.utc, self.nanos).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// The civil time.
+    pub(crate) fn local_time(&self) -> NaiveDateTime {
+        DateTime::from_timestamp(self.local, self.nanos)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            .naive_utc()
+    }
+}
+
 /// A time zone's UTC offsets over a window of years around when it was built, so that the
 /// hot path converts instants and civil times with a search over a few dozen spans instead
 /// of chrono-tz's (a few hundred instructions a call). Outside the window, and for a
@@ -205,6 +238,16 @@ impl Offsets {
         self.spans.get(i.checked_sub(1)?).map(|&(_, o)| o)
     }
 
+    /// Civil time at an instant, both as seconds since 1970-01-01T00:00.
+    #[inline]
+    pub(crate) fn local_secs(&self, utc: i64) -> i64 {
+        match self.at(utc) {
+            Some(o) => utc + i64::from(o),
+            None => DateTime::<Utc>::from_timestamp(utc, 0)
+                .map_or(utc, |t| to_local(self.tz, t).and_utc().timestamp()),
+        }
+    }
+
     /// Civil time at an instant.
     #[inline]
     pub(crate) fn to_local(&self, t: DateTime<Utc>) -> NaiveDateTime {
@@ -217,35 +260,41 @@ impl Offsets {
         }
     }
 
+    /// The instant (UTC seconds) a civil time (seconds) denotes, from the table: `None`
+    /// outside the window or in a gap (ask chrono-tz then). Ambiguous: the earlier.
+    #[inline]
+    fn utc_of_local(&self, l: i64) -> Option<i64> {
+        // A day of margin: offsets are less than a day.
+        if l - 86_400 < self.from || l + 86_400 >= self.to {
+            return None;
+        }
+        // The spans whose civil times can contain `l`: the last one starting (in civil
+        // time) at or before it, and the one before (clocks going back repeat a stretch of
+        // the earlier span's civil times).
+        let j = self
+            .spans
+            .partition_point(|&(start, o)| start + i64::from(o) <= l);
+        let mut found: Option<i64> = None;
+        for k in j.saturating_sub(2)..j {
+            let Some(&(start, o)) = self.spans.get(k) else {
+                continue;
+            };
+            let end = self.spans.get(k + 1).map_or(self.to, |&(e, _)| e);
+            let u = l - i64::from(o);
+            if start <= u && u < end {
+                found = Some(found.map_or(u, |f| f.min(u)));
+            }
+        }
+        found
+    }
+
     /// The instant a civil time denotes, and whether that instant's civil time is `n`
     /// itself (see [`local_to_instant_exact`]).
     pub(crate) fn local_to_instant_exact(&self, n: NaiveDateTime) -> (DateTime<Utc>, bool) {
-        let l = n.and_utc().timestamp();
-        // A day of margin: offsets are less than a day.
-        if l - 86_400 >= self.from && l + 86_400 < self.to {
-            // The spans whose civil times can contain `n`: the last one starting (in civil
-            // time) at or before it, and the one before (clocks going back repeat a stretch
-            // of the earlier span's civil times).
-            let j = self
-                .spans
-                .partition_point(|&(start, o)| start + i64::from(o) <= l);
-            let mut found: Option<i64> = None;
-            for k in j.saturating_sub(2)..j {
-                let Some(&(start, o)) = self.spans.get(k) else {
-                    continue;
-                };
-                let end = self.spans.get(k + 1).map_or(self.to, |&(e, _)| e);
-                let u = l - i64::from(o);
-                if start <= u && u < end {
-                    found = Some(found.map_or(u, |f| f.min(u)));
-                }
-            }
-            if let Some(u) = found {
-                if let Some(t) =
-                    DateTime::<Utc>::from_timestamp(u, n.and_utc().timestamp_subsec_nanos())
-                {
-                    return (t, true);
-                }
+        let n_utc = n.and_utc();
+        if let Some(u) = self.utc_of_local(n_utc.timestamp()) {
+            if let Some(t) = DateTime::<Utc>::from_timestamp(u, n_utc.timestamp_subsec_nanos()) {
+                return (t, true);
             }
         }
         local_to_instant_exact(self.tz, n)
@@ -257,18 +306,29 @@ impl Offsets {
         self.local_to_instant_exact(n).0
     }
 
-    /// A checked request time: the instant and the civil time at it (`at_local`).
-    pub(crate) fn check_range_local(
-        &self,
-        t: RequestTime,
-    ) -> Result<(DateTime<Utc>, NaiveDateTime), String> {
+    /// A checked request time as a [`Moment`].
+    pub(crate) fn moment(&self, t: RequestTime) -> Result<Moment, String> {
         year_in_range(t)?;
         Ok(match t {
-            RequestTime::Instant(i) => (i, self.to_local(i)),
-            RequestTime::Local(n) => match self.local_to_instant_exact(n) {
-                (i, true) => (i, n),
-                (i, false) => (i, self.to_local(i)),
-            },
+            RequestTime::Instant(i) => {
+                let utc = i.timestamp();
+                Moment {
+                    utc,
+                    local: self.local_secs(utc),
+                    nanos: i.timestamp_subsec_nanos(),
+                }
+            }
+            RequestTime::Local(n) => {
+                let n_utc = n.and_utc();
+                let (local, nanos) = (n_utc.timestamp(), n_utc.timestamp_subsec_nanos());
+                match self.utc_of_local(local) {
+                    Some(utc) => Moment { utc, local, nanos },
+                    None => match local_to_instant_exact(self.tz, n) {
+                        (i, true) => Moment::new(i, n),
+                        (i, false) => Moment::new(i, to_local(self.tz, i)),
+                    },
+                }
+            }
         })
     }
 }

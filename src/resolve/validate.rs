@@ -1,8 +1,6 @@
 //! Checking a request against the organization and the rules before resolving it.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-
-use super::time::Offsets;
+use super::time::{Moment, Offsets};
 use super::{Request, RequestError};
 use crate::compile::Compiled;
 use crate::model::{Org, SiteIx, UnitIx, closest_id};
@@ -61,7 +59,7 @@ pub(crate) struct Checked {
     #[allow(dead_code)]
     pub unit: Option<UnitIx>,
     /// The request's instant and the civil time at it.
-    pub at: Option<(DateTime<Utc>, NaiveDateTime)>,
+    pub at: Option<Moment>,
 }
 
 fn hint<'a>(names: impl ExactSizeIterator<Item = &'a str>, target: &str) -> Option<String> {
@@ -115,7 +113,7 @@ pub(crate) fn check(
     }
     let at = match req.at {
         None => None,
-        Some(t) => Some(zone.check_range_local(t).map_err(RequestError::BadValue)?),
+        Some(t) => Some(zone.moment(t).map_err(RequestError::BadValue)?),
     };
     Ok(Checked { origin, unit, at })
 }
