@@ -96,13 +96,15 @@ pub(crate) fn check(
         })?),
     };
     for (name, value) in &req.facts {
-        if RESERVED_FACTS.contains(&name.as_str()) {
-            return Err(RequestError::BadValue(format!(
-                "`{name}` is a request field, not a fact: give it as the request's `{name}`"
-            )));
-        }
+        // Declared facts never have a reserved name (the rules loader rejects them), so
+        // the reserved names are only looked at for a fact that is not declared.
         match names.fact(name) {
             Some(f) => f.check(value).map_err(RequestError::BadValue)?,
+            None if RESERVED_FACTS.contains(&name.as_str()) => {
+                return Err(RequestError::BadValue(format!(
+                    "`{name}` is a request field, not a fact: give it as the request's `{name}`"
+                )));
+            }
             None => {
                 return Err(RequestError::UnknownFact {
                     name: name.clone(),
