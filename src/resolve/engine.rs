@@ -706,17 +706,21 @@ impl<'a> Engine<'a> {
 
     /// Every desk offering (or offered, in the file) the capability at the rule's site
     /// that can be reached from the request's site, with its travel, through the indexes.
+    /// The desks of one site come in (org wait, id) order; `f` returns false to skip the
+    /// rest of them.
     fn for_each_reachable(
         &self,
         ctx: &Ctx<'_>,
         q: &Query<'_, '_>,
-        mut f: impl FnMut(DeskIx, DeskHot, u32, bool),
+        mut f: impl FnMut(DeskIx, DeskHot, u32, bool) -> bool,
     ) {
         let caps = &self.comp.caps;
         if let Some(cap) = q.crule.view {
             let mut group = |desks: &mut dyn Iterator<Item = (DeskIx, DeskHot)>, t: u32| {
                 for (d, h) in desks {
-                    f(d, h, t, true);
+                    if !f(d, h, t, true) {
+                        break;
+                    }
                 }
             };
             match q.site {
@@ -764,16 +768,24 @@ impl<'a> Engine<'a> {
         let mut best: Option<((i64, u32), Pick, Later<'a>)> = None;
         // Desks with the same schedule reached after the same travel open at the same time.
         let mut memo: Vec<(u32, u32, Option<Later<'a>>)> = Vec::new();
+        // Without overridden waits, a site's desks come in wait order: once arriving plus
+        // the wait is after the best service, no later desk there can serve sooner.
+        let sorted = !self.status.has_wait_overrides();
         self.for_each_reachable(ctx, q, |d, h, travel, base| {
-            if !self.offers(d, base, q.crule.capability) || self.static_fail(d, &h, q).is_some() {
-                return;
-            }
             let Some(arr) = self.arrival(ctx, travel) else {
-                return;
+                return false;
             };
-            // Arriving after the best candidate serves: it cannot serve sooner.
-            if best.as_ref().is_some_and(|b| (arr.utc, arr.nanos) > b.0) {
-                return;
+            if let Some(b) = &best {
+                // Arriving after the best candidate serves: it cannot serve sooner.
+                if (arr.utc, arr.nanos) > b.0 {
+                    return false;
+                }
+                if sorted && (arr.utc + i64::from(h.wait) * 60, arr.nanos) > b.0 {
+                    return false;
+                }
+            }
+            if !self.offers(d, base, q.crule.capability) || self.static_fail(d, &h, q).is_some() {
+                return true;
             }
             let plain = self
                 .status
@@ -792,7 +804,7 @@ impl<'a> Engine<'a> {
                 self.next_opening(d, &h, &arr)
             };
             let Some(later) = later else {
-                return;
+                return true;
             };
             let wait = self.status.wait(d, h.wait);
             let serve = plus_minutes(later.opens, wait);
@@ -810,6 +822,7 @@ impl<'a> Engine<'a> {
             {
                 best = Some((serve, pick, later));
             }
+            true
         });
         best.map(|(_, p, l)| (p, l))
     }
@@ -823,6 +836,7 @@ impl<'a> Engine<'a> {
             reachable = reachable
                 || (self.offers(d, base, q.crule.capability)
                     && self.static_fail(d, &h, q).is_none());
+            !reachable
         });
         if reachable {
             return Stage::Reachable;
