@@ -174,15 +174,38 @@ pub(crate) struct CapIndex {
 }
 
 impl CapIndex {
-    fn build(org: &Org, hot: &[DeskHot]) -> CapIndex {
-        let mut rows: Vec<(SymIx, SiteIx, u32, u32, DeskIx)> = Vec::new();
-        for (d, (desk, h)) in org.desks.iter().zip(hot).enumerate() {
+    /// `by_rank`: the desks in rank order (rank → desk).
+    fn build(org: &Org, hot: &[DeskHot], by_rank: &[DeskIx]) -> CapIndex {
+        // Sorted as packed keys (cap, site, wait, rank): ranks are distinct, so the rank
+        // alone gives the desk back, and one integer compares faster than five fields.
+        let desk_of = |rank: u32| by_rank.get(rank as usize).copied().unwrap_or(0);
+        let field = |k: u128, shift: u32| (k >> shift) as u32;
+        let mut keys: Vec<u128> = Vec::new();
+        for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
-                rows.push((c, h.site, h.wait, h.rank, d as DeskIx));
+                keys.push(
+                    (u128::from(c) << 96)
+                        | (u128::from(h.site) << 64)
+                        | (u128::from(h.wait) << 32)
+                        | u128::from(h.rank),
+                );
             }
         }
+        keys.sort_unstable();
+        let rows: Vec<(SymIx, SiteIx, u32, u32, DeskIx)> = keys
+            .iter()
+            .map(|&k| {
+                let rank = field(k, 0);
+                (
+                    field(k, 96),
+                    field(k, 64),
+                    field(k, 32),
+                    rank,
+                    desk_of(rank),
+                )
+            })
+            .collect();
         let mut entries = vec![CapEntry::default(); org.symbols.len()];
-        rows.sort_unstable();
         let by_site: Vec<Row> = rows
             .iter()
             .map(|r| Row::of(r.4, hot.get(r.4 as usize).unwrap_or(&DeskHot::default())))
@@ -239,8 +262,13 @@ impl CapIndex {
                 e.groups = groups.into_boxed_slice();
             }
         }
-        rows.sort_unstable_by_key(|r| (r.0, r.2, r.3));
-        let by_wait: Vec<DeskIx> = rows.iter().map(|r| r.4).collect();
+        // Each capability's rows, re-sorted by (wait, rank) instead of (site, wait, rank),
+        // keep the same range.
+        for (k, r) in keys.iter_mut().zip(&rows) {
+            *k = (u128::from(r.0) << 64) | (u128::from(r.2) << 32) | u128::from(r.3);
+        }
+        keys.sort_unstable();
+        let by_wait: Vec<DeskIx> = keys.iter().map(|&k| desk_of(field(k, 0))).collect();
         let mut i = 0;
         while i < rows.len() {
             let cap = rows[i].0;
@@ -436,6 +464,40 @@ pub(crate) struct Names {
     pub facts: HashMap<Id, u32, FastBuild>,
 }
 
+/// The desks in id order.
+///
+/// Sorted by their ids' first 8 bytes as one big-endian integer (padded with zeros), and
+/// only within a run of equal prefixes by the whole id: the same order as comparing the
+/// ids, without reading every id's string at every comparison.
+fn by_id(org: &Org) -> Vec<DeskIx> {
+    let id = |d: DeskIx| org.desks.get(d as usize).map_or("", |d| d.id.as_str());
+    let prefix = |s: &str| {
+        let mut b = [0u8; 8];
+        for (to, from) in b.iter_mut().zip(s.bytes()) {
+            *to = from;
+        }
+        u64::from_be_bytes(b)
+    };
+    let mut keyed: Vec<(u64, DeskIx)> = (0..org.desks.len() as DeskIx)
+        .map(|d| (prefix(id(d)), d))
+        .collect();
+    keyed.sort_unstable();
+    let mut order: Vec<DeskIx> = keyed.iter().map(|k| k.1).collect();
+    let mut start = 0;
+    for (i, k) in keyed.iter().enumerate().skip(1) {
+        if k.0 != keyed[start].0 {
+            if i - start > 1 {
+                order[start..i].sort_unstable_by(|&a, &b| id(a).cmp(id(b)));
+            }
+            start = i;
+        }
+    }
+    if let Some(run) = order.get_mut(start..) {
+        run.sort_unstable_by(|&a, &b| id(a).cmp(id(b)));
+    }
+    order
+}
+
 impl Compiled {
     /// Compile rules against an organization.
     ///
@@ -443,12 +505,7 @@ impl Compiled {
     /// O(R·c + D·k·log(D·k) + T·log T) for R rules of condition size c, D desks with k
     /// capabilities each and T travel pairs.
     pub(crate) fn build(org: &Org, rules: &RuleSet) -> Compiled {
-        let mut order: Vec<u32> = (0..org.desks.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let da = org.desks.get(a as usize).map(|d| d.id.as_str());
-            let db = org.desks.get(b as usize).map(|d| d.id.as_str());
-            da.cmp(&db)
-        });
+        let order = by_id(org);
         let mut rank = vec![0u32; org.desks.len()];
         for (r, &d) in order.iter().enumerate() {
             rank[d as usize] = r as u32;
@@ -541,7 +598,7 @@ impl Compiled {
         Compiled {
             rules: compiled_rules,
             rule_index,
-            caps: CapIndex::build(org, &hot),
+            caps: CapIndex::build(org, &hot, &order),
             units,
             by_travel,
             travel_rows,
