@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::Limits;
@@ -220,6 +221,26 @@ fn yaml_error(e: &serde_saphyr::Error, path: Option<String>, limits: &Limits) ->
 // ---------------------------------------------------------------------------------------
 // JSON
 
+/// The JSON text read as `T` (which may borrow from it) when it is within the nesting
+/// limit and reads without error; `None` otherwise, with no error built: [`json`] reads
+/// a failing text again to locate its error.
+///
+/// `type_depth`: as for [`json`].
+pub(crate) fn json_fast<'de, T: Deserialize<'de>>(
+    text: &'de str,
+    limits: &Limits,
+    type_depth: Option<usize>,
+) -> Option<T> {
+    let bounded = type_depth.is_some_and(|d| d <= limits.depth());
+    if !bounded && locate::json_too_deep(text, limits.depth()).is_some() {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    T::deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .ok()
+}
+
 ///
 /// `type_depth`: the deepest nesting a value of `T` can have, when it is bounded (e.g. an
 /// organization file). When it is within the limit, a file that parses is known to be
@@ -229,21 +250,12 @@ pub(crate) fn json<T: DeserializeOwned>(
     limits: &Limits,
     type_depth: Option<usize>,
 ) -> Result<T, Vec<RawError>> {
-    let bounded = type_depth.is_some_and(|d| d <= limits.depth());
-    if !bounded {
-        if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
-            return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
-        }
-    }
     // Fast path: a good file pays no path tracking. A bad one is read again, with it.
-    let mut de = serde_json::Deserializer::from_str(text);
-    if let Ok(value) = T::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+    if let Some(value) = json_fast(text, limits, type_depth) {
         return Ok(value);
     }
-    if bounded {
-        if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
-            return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
-        }
+    if let Some(offset) = locate::json_too_deep(text, limits.depth()) {
+        return Err(vec![too_deep(limits.depth(), Some(Pos::Byte(offset)))]);
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = match serde_path_to_error::deserialize::<_, T>(&mut de) {

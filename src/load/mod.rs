@@ -44,6 +44,7 @@ use serde::de::DeserializeOwned;
 
 pub use limits::Limits;
 
+use crate::model::source::OrgText;
 use crate::model::{Org, OrgSpec};
 use crate::problem::{Problem, ProblemKind, Problems};
 use crate::rules::{RuleSet, RuleSetSpec};
@@ -196,6 +197,20 @@ impl<'a> Src<'a> {
         }
     }
 
+    /// The text read as `T` borrowing from it, when it is JSON that reads without error;
+    /// `None` otherwise (then read it with [`Src::deserialize`], which locates the errors).
+    fn borrowed<T: serde::Deserialize<'a>>(&self) -> Option<T> {
+        if self.format != Format::Json || !self.text.trim_start().starts_with('{') {
+            return None;
+        }
+        formats::json_fast(self.text, self.limits, self.type_depth())
+    }
+
+    /// The deepest nesting the loaded type can have, when it is bounded.
+    fn type_depth(&self) -> Option<usize> {
+        (self.what == What::Org).then_some(crate::model::spec::ORG_SPEC_DEPTH)
+    }
+
     /// Deserialize, with every error located.
     fn deserialize<T: DeserializeOwned>(&self) -> Result<T, LoadError> {
         if self.format == Format::Json && self.what != What::Other {
@@ -212,11 +227,7 @@ impl<'a> Src<'a> {
         }
         let result = match self.format {
             Format::Yaml => formats::yaml(self.text, self.limits),
-            Format::Json => formats::json(
-                self.text,
-                self.limits,
-                (self.what == What::Org).then_some(crate::model::spec::ORG_SPEC_DEPTH),
-            ),
+            Format::Json => formats::json(self.text, self.limits, self.type_depth()),
             Format::Toml => formats::toml(self.text, self.limits),
         };
         result.map_err(|mut raw| {
@@ -580,8 +591,13 @@ pub fn org_from_str_with_limits(
 ) -> Result<Org, LoadError> {
     run_deep(limits, || {
         let src = Src::new(text, format, file, limits, What::Org)?;
-        let spec: OrgSpec = src.deserialize()?;
-        match Org::from_spec(spec) {
+        // JSON that reads is built from the text's own strings; anything else (or JSON
+        // that does not read, for its located error) through the owned spec.
+        let built = match src.borrowed::<OrgText<'_>>() {
+            Some(view) => Org::build(&view),
+            None => Org::from_spec(src.deserialize::<OrgSpec>()?),
+        };
+        match built {
             Ok(mut org) => {
                 if !org.warnings.is_empty() {
                     src.locate(&mut org.warnings);

@@ -7,6 +7,7 @@ mod id;
 mod index;
 mod list;
 mod org;
+pub(crate) mod source;
 pub mod spec;
 
 pub use id::Id;

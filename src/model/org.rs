@@ -8,6 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
 use super::index::IdIndex;
+use super::source::{OrgSource, SpecStr};
 use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
@@ -153,9 +154,15 @@ impl Org {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_spec(spec: OrgSpec) -> Result<Org, Problems> {
+        Org::build(&spec)
+    }
+
+    /// [`Org::from_spec`] from any [`OrgSource`]: the public spec, or the loader's view
+    /// of the file's text. Every id is allocated once, here.
+    pub(crate) fn build<O: OrgSource>(spec: &O) -> Result<Org, Problems> {
         let mut problems: Vec<Problem> = Vec::new();
 
-        let timezone = match spec.timezone.as_deref() {
+        let timezone = match spec.timezone() {
             None => Tz::UTC,
             Some(name) => match name.parse::<Tz>() {
                 Ok(tz) => tz,
@@ -172,7 +179,7 @@ impl Org {
                 }
             },
         };
-        if let Some(cc) = spec.holidays.as_deref() {
+        if let Some(cc) = spec.holidays() {
             if cc.parse::<opening_hours::localization::Country>().is_err() {
                 problems.push(
                     Problem::error(
@@ -186,45 +193,41 @@ impl Org {
         }
 
         // Sites.
-        let mut sites = Vec::with_capacity(spec.sites.len());
+        let mut sites = Vec::with_capacity(spec.site_count());
         let mut site_ix: IdMap<Id, SiteIx> =
-            IdMap::with_capacity_and_hasher(spec.sites.len(), Default::default());
-        for (i, s) in spec.sites.iter().enumerate() {
-            let id = Id::from(&s.id);
-            check_id(&mut problems, &format!("sites[{i}].id"), &s.id);
+            IdMap::with_capacity_and_hasher(spec.site_count(), Default::default());
+        for (i, s) in (0..spec.site_count()).filter_map(|i| Some((i, spec.site(i)?))) {
+            let id = Id::from(s.id);
+            check_id(&mut problems, &format!("sites[{i}].id"), s.id);
             if site_ix.contains_key(&id) {
                 problems.push(duplicate("site", &format!("sites[{i}].id"), &id));
                 continue;
             }
             site_ix.insert(id.clone(), sites.len() as SiteIx);
             sites.push(Site {
-                name: s
-                    .name
-                    .as_deref()
-                    .map(Id::from)
-                    .unwrap_or_else(|| id.clone()),
+                name: s.name.map(Id::from).unwrap_or_else(|| id.clone()),
                 id,
-                address: s.address.as_deref().map(Id::from),
+                address: s.address.map(Id::from),
             });
         }
 
         // Travel.
         let mut travel: IdMap<(SiteIx, SiteIx), u32> = IdMap::default();
         let mut explicit: IdMap<(SiteIx, SiteIx), usize> = IdMap::default();
-        for (i, t) in spec.travel.iter().enumerate() {
+        for (i, t) in (0..spec.travel_count()).filter_map(|i| Some((i, spec.travel(i)?))) {
             let from = lookup(
                 &mut problems,
                 &site_ix,
                 "site",
                 &format!("travel[{i}].from"),
-                &t.from,
+                t.from,
             );
             let to = lookup(
                 &mut problems,
                 &site_ix,
                 "site",
                 &format!("travel[{i}].to"),
-                &t.to,
+                t.to,
             );
             if let (Some(a), Some(b)) = (from, to) {
                 if a == b {
@@ -261,13 +264,13 @@ impl Org {
 
         // Units (first pass: ids).
         let mut unit_ix: IdMap<Id, UnitIx> =
-            IdMap::with_capacity_and_hasher(spec.units.len(), Default::default());
-        let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.units.len());
-        let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.units.len());
-        for (i, u) in spec.units.iter().enumerate() {
-            let id = Id::from(&u.id);
+            IdMap::with_capacity_and_hasher(spec.unit_count(), Default::default());
+        let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.unit_count());
+        let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.unit_count());
+        for (i, u) in (0..spec.unit_count()).filter_map(|i| Some((i, spec.unit(i)?))) {
+            let id = Id::from(u.id);
             if u.id.trim().is_empty() {
-                check_id(&mut problems, &format!("units[{i}].id"), &u.id);
+                check_id(&mut problems, &format!("units[{i}].id"), u.id);
             }
             if unit_ix.contains_key(&id) {
                 problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
@@ -279,13 +282,14 @@ impl Org {
         }
 
         // Desks (first pass: ids).
-        let mut desk_ix = IdIndex::with_capacity(spec.desks.len());
-        let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desks.len());
-        let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desks.len());
-        for (i, d) in spec.desks.iter().enumerate() {
-            let id = Id::from(&d.id);
+        let desks_of = || (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?)));
+        let mut desk_ix = IdIndex::with_capacity(spec.desk_count());
+        let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desk_count());
+        let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
+        for (i, d) in desks_of() {
+            let id = Id::from(d.id);
             if d.id.trim().is_empty() {
-                check_id(&mut problems, &format!("desks[{i}].id"), &d.id);
+                check_id(&mut problems, &format!("desks[{i}].id"), d.id);
             }
             let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
             if desk_ix
@@ -304,31 +308,34 @@ impl Org {
         };
         // A duplicate is not built, but its references are still checked, so that one
         // load reports every error.
-        for (i, d) in spec.desks.iter().enumerate() {
+        for (i, d) in desks_of() {
             if desk_spec_ix.binary_search(&i).is_err() {
                 lookup(
                     &mut problems,
                     &unit_ix,
                     "unit",
                     &format!("desks[{i}].unit"),
-                    &d.unit,
+                    d.unit,
                 );
                 lookup(
                     &mut problems,
                     &site_ix,
                     "site",
                     &format!("desks[{i}].site"),
-                    &d.site,
+                    d.site,
                 );
             }
         }
 
         // Units (second pass: references).
         let mut units = Vec::with_capacity(unit_spec_ix.len());
-        for (k, &i) in unit_spec_ix.iter().enumerate() {
-            let u = &spec.units[i];
-            let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(&u.id));
-            let parent_ix = u.parent.as_ref().and_then(|p| {
+        for (k, (i, u)) in unit_spec_ix
+            .iter()
+            .filter_map(|&i| Some((i, spec.unit(i)?)))
+            .enumerate()
+        {
+            let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(u.id));
+            let parent_ix = u.parent.and_then(|p| {
                 lookup_with(
                     &mut problems,
                     &unit_ix,
@@ -337,7 +344,7 @@ impl Org {
                     p,
                 )
             });
-            let duty_desk_ix = u.duty_desk.as_ref().and_then(|d| {
+            let duty_desk_ix = u.duty_desk.and_then(|d| {
                 lookup_with(
                     &mut problems,
                     &desk_table,
@@ -347,19 +354,15 @@ impl Org {
                 )
             });
             units.push(Unit {
-                name: u
-                    .name
-                    .as_deref()
-                    .map(Id::from)
-                    .unwrap_or_else(|| id.clone()),
+                name: u.name.map(Id::from).unwrap_or_else(|| id.clone()),
                 id,
                 // Share the parent's and the duty desk's ids rather than copying the strings.
                 parent: parent_ix
                     .and_then(|p| unit_ids.get(p as usize).cloned())
-                    .or_else(|| u.parent.as_deref().map(Id::from)),
+                    .or_else(|| u.parent.map(Id::from)),
                 duty_desk: duty_desk_ix
                     .and_then(|d| desk_ids.get(d as usize).cloned())
-                    .or_else(|| u.duty_desk.as_deref().map(Id::from)),
+                    .or_else(|| u.duty_desk.map(Id::from)),
                 parent_ix,
                 duty_desk_ix,
             });
@@ -417,37 +420,40 @@ impl Org {
         }
 
         // Desks (second pass).
-        let mut hours_cache: IdMap<String, Hours> = IdMap::default();
+        let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
         // Languages and documents are few: share one `Id` per distinct name, and one list
         // per distinct list of them.
         let mut names: IdMap<&str, Id> = IdMap::default();
-        let mut lists: IdMap<&[String], List<Id>> = IdMap::default();
+        let mut lists: IdMap<&[O::S], List<Id>> = IdMap::default();
         let mut desks = Vec::with_capacity(desk_spec_ix.len());
-        for (k, &i) in desk_spec_ix.iter().enumerate() {
-            let d = &spec.desks[i];
-            let id = desk_ids.get(k).cloned().unwrap_or_else(|| Id::from(&d.id));
+        for (k, (i, d)) in desk_spec_ix
+            .iter()
+            .filter_map(|&i| Some((i, spec.desk(i)?)))
+            .enumerate()
+        {
+            let id = desk_ids.get(k).cloned().unwrap_or_else(|| Id::from(d.id));
             // Paths are formatted only when a reference is wrong.
             let unit = lookup_with(
                 &mut problems,
                 &unit_ix,
                 "unit",
                 || format!("desks[{i}].unit"),
-                &d.unit,
+                d.unit,
             );
             let site = lookup_with(
                 &mut problems,
                 &site_ix,
                 "site",
                 || format!("desks[{i}].site"),
-                &d.site,
+                d.site,
             );
-            let hours = match d.hours.as_deref() {
+            let hours = match d.hours {
                 None => Hours::always(),
                 Some(text) => match hours_cache.get(text) {
                     Some(h) => h.clone(),
-                    None => match Hours::parse(text, spec.holidays.as_deref()) {
+                    None => match Hours::parse(text, spec.holidays()) {
                         Ok(h) => {
-                            hours_cache.insert(text.to_owned(), h.clone());
+                            hours_cache.insert(text, h.clone());
                             h
                         }
                         Err(e) => {
@@ -468,7 +474,7 @@ impl Org {
                 },
             };
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
-            for (j, c) in d.capabilities.iter().enumerate() {
+            for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
                 if c.trim().is_empty() {
                     check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
                 }
@@ -493,7 +499,8 @@ impl Org {
             let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
             let mut refers: Vec<(Id, Id)> = Vec::new();
             let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
-            for (need, to) in &d.refers {
+            for (need, to) in d.refers {
+                let (need, to): (&str, &str) = (need, to);
                 let target = lookup_with(
                     &mut problems,
                     &desk_table,
@@ -512,25 +519,21 @@ impl Org {
                 }
             }
             desks.push(Desk {
-                name: d
-                    .name
-                    .as_deref()
-                    .map(Id::from)
-                    .unwrap_or_else(|| id.clone()),
+                name: d.name.map(Id::from).unwrap_or_else(|| id.clone()),
                 id,
                 // Share the unit's and site's ids rather than copying the strings per desk.
                 unit: unit
                     .and_then(|u| units.get(u as usize))
-                    .map_or_else(|| Id::from(&d.unit), |u| u.id.clone()),
+                    .map_or_else(|| Id::from(d.unit), |u| u.id.clone()),
                 site: site
                     .and_then(|s| sites.get(s as usize))
-                    .map_or_else(|| Id::from(&d.site), |s| s.id.clone()),
+                    .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
                 capabilities,
                 authority: d.authority,
-                languages: shared_list(&mut lists, &mut names, &d.languages),
+                languages: shared_list(&mut lists, &mut names, d.languages),
                 hours,
                 wait_minutes: d.wait_minutes,
-                requires: shared_list(&mut lists, &mut names, &d.requires),
+                requires: shared_list(&mut lists, &mut names, d.requires),
                 refers: refers.into(),
                 unit_ix: unit.unwrap_or(0),
                 site_ix: site.unwrap_or(0),
@@ -545,9 +548,9 @@ impl Org {
         }
 
         Ok(Org {
-            name: spec.name.clone(),
+            name: spec.name().map(str::to_owned),
             timezone,
-            holidays: spec.holidays.clone(),
+            holidays: spec.holidays().map(str::to_owned),
             sites,
             units,
             desks,
@@ -827,10 +830,10 @@ impl Org {
 }
 
 /// The shared list of ids for these names (languages or documents).
-fn shared_list<'a>(
-    lists: &mut IdMap<&'a [String], List<Id>>,
+fn shared_list<'a, S: SpecStr>(
+    lists: &mut IdMap<&'a [S], List<Id>>,
     names: &mut IdMap<&'a str, Id>,
-    items: &'a [String],
+    items: &'a [S],
 ) -> List<Id> {
     if items.is_empty() {
         return List::new();
@@ -840,12 +843,7 @@ fn shared_list<'a>(
         .or_insert_with(|| {
             items
                 .iter()
-                .map(|n| {
-                    names
-                        .entry(n)
-                        .or_insert_with(|| Id::from(n.as_str()))
-                        .clone()
-                })
+                .map(|n| names.entry(&**n).or_insert_with(|| Id::from(&**n)).clone())
                 .collect()
         })
         .clone()
