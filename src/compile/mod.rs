@@ -193,9 +193,11 @@ pub(crate) struct CapIndex {
 impl CapIndex {
     /// Build the index and the authority views `demands` ((capability, minimum authority)
     /// pairs, from the rules) call for; returns the view each demand searches.
+    /// `by_rank`: the desks in rank order (rank → desk).
     fn build(
         org: &Org,
         hot: &[DeskHot],
+        by_rank: &[DeskIx],
         demands: &[(Option<SymIx>, u32)],
     ) -> (CapIndex, Vec<Option<View>>) {
         let n_caps = org.symbols.len();
@@ -242,17 +244,19 @@ impl CapIndex {
                 _ => c,
             }
         };
-        let mut rows: Vec<(View, SiteIx, u32, u32, DeskIx)> = Vec::new();
-        for (d, (desk, h)) in org.desks.iter().zip(hot).enumerate() {
+        // Rows (view, site, wait, rank), sorted as packed integers: ranks are distinct, so
+        // the rank alone gives the desk back, and one integer compares faster than fields.
+        let mut rows: Vec<[u32; 4]> = Vec::new();
+        for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
-                rows.push((c, h.site, h.wait, h.rank, d as DeskIx));
+                rows.push([c, h.site, h.wait, h.rank]);
                 let from = views.partition_point(|&(vc, _)| vc < c);
                 for (i, &(vc, a)) in views.iter().enumerate().skip(from) {
                     if vc != c {
                         break;
                     }
                     if h.authority >= a {
-                        rows.push(((n_caps + i) as View, h.site, h.wait, h.rank, d as DeskIx));
+                        rows.push([(n_caps + i) as View, h.site, h.wait, h.rank]);
                     }
                 }
             }
@@ -261,42 +265,54 @@ impl CapIndex {
             .iter()
             .map(|&(c, a)| c.map(|c| view_of(c, a)))
             .collect();
+        sort_packed(&mut rows);
+        let desk_of = |rank: u32| by_rank.get(rank as usize).copied().unwrap_or(0);
         let mut entries = vec![CapEntry::default(); n_caps + views.len()];
-        rows.sort_unstable();
-        let by_site: Vec<Row> = rows
-            .iter()
-            .map(|r| Row::of(r.4, hot.get(r.4 as usize).unwrap_or(&DeskHot::default())))
-            .collect();
+        let mut by_site: Vec<Row> = Vec::with_capacity(rows.len());
+        let mut by_wait: Vec<DeskIx> = Vec::with_capacity(rows.len());
+        let mut waits: Vec<u64> = Vec::new();
         let mut i = 0;
         while i < rows.len() {
-            let cap = rows[i].0;
+            let cap = rows[i][0];
+            let cap_start = i;
             let mut groups = Vec::new();
             let mut summaries = Vec::new();
-            while i < rows.len() && rows[i].0 == cap {
-                let site = rows[i].1;
+            while i < rows.len() && rows[i][0] == cap {
+                let site = rows[i][1];
                 let start = i;
-                while i < rows.len() && rows[i].0 == cap && rows[i].1 == site {
-                    i += 1;
-                }
-                groups.push(Group {
-                    site,
-                    min_wait: rows[start].2,
-                    start: start as u32,
-                    end: i as u32,
-                });
                 let mut sum = Summary {
                     unit_lo: u32::MAX,
                     ..Summary::default()
                 };
-                for r in rows.get(start..i).unwrap_or(&[]) {
-                    let h = hot.get(r.4 as usize).copied().unwrap_or_default();
+                while i < rows.len() && rows[i][0] == cap && rows[i][1] == site {
+                    // Each row reads its desk's fields once, for the row and the summary.
+                    let desk = desk_of(rows[i][3]);
+                    let h = hot.get(desk as usize).copied().unwrap_or_default();
+                    by_site.push(Row::of(desk, &h));
                     sum.max_authority = sum.max_authority.max(h.authority);
                     sum.unit_lo = sum.unit_lo.min(h.unit_pre);
                     sum.unit_hi = sum.unit_hi.max(h.unit_pre);
                     sum.languages |= h.languages;
+                    i += 1;
                 }
+                groups.push(Group {
+                    site,
+                    min_wait: rows[start][2],
+                    start: start as u32,
+                    end: i as u32,
+                });
                 summaries.push(sum);
             }
+            // The capability's desks again, by (wait, rank) alone.
+            waits.clear();
+            waits.extend(
+                rows.get(cap_start..i)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|r| (u64::from(r[2]) << 32) | u64::from(r[3])),
+            );
+            waits.sort_unstable();
+            by_wait.extend(waits.iter().map(|&k| desk_of(k as u32)));
             if let Some(e) = entries.get_mut(cap as usize) {
                 if groups.len() >= SITE_BITS_FROM {
                     let words = org.sites.len().div_ceil(64);
@@ -317,19 +333,7 @@ impl CapIndex {
                     e.summaries = summaries.into_boxed_slice();
                 }
                 e.groups = groups.into_boxed_slice();
-            }
-        }
-        rows.sort_unstable_by_key(|r| (r.0, r.2, r.3));
-        let by_wait: Vec<DeskIx> = rows.iter().map(|r| r.4).collect();
-        let mut i = 0;
-        while i < rows.len() {
-            let cap = rows[i].0;
-            let start = i;
-            while i < rows.len() && rows[i].0 == cap {
-                i += 1;
-            }
-            if let Some(e) = entries.get_mut(cap as usize) {
-                e.all = (start as u32, i as u32);
+                e.all = (cap_start as u32, i as u32);
             }
         }
         (
@@ -521,6 +525,122 @@ pub(crate) struct Names {
     pub facts: HashMap<Id, u32, FastBuild>,
 }
 
+/// Sort rows of four fields lexicographically, each row packed into one integer: a `u64`
+/// when the fields' largest values fit in 64 bits together (they do for any realistic
+/// organization), else a `u128`.
+fn sort_packed(rows: &mut [[u32; 4]]) {
+    let mut widths = [0u32; 4];
+    for r in rows.iter() {
+        for (w, &v) in widths.iter_mut().zip(r) {
+            *w = (*w).max(u32::BITS - v.leading_zeros());
+        }
+    }
+    // Shift of each field: the last field in the lowest bits.
+    let shifts = [
+        widths[1] + widths[2] + widths[3],
+        widths[2] + widths[3],
+        widths[3],
+        0,
+    ];
+    if widths.iter().sum::<u32>() <= 64 {
+        let mut keys: Vec<u64> = rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .zip(shifts)
+                    .fold(0, |k, (&v, s)| k | u64::from(v).checked_shl(s).unwrap_or(0))
+            })
+            .collect();
+        keys.sort_unstable();
+        for (r, k) in rows.iter_mut().zip(keys) {
+            for ((v, s), w) in r.iter_mut().zip(shifts).zip(widths) {
+                *v = (k.checked_shr(s).unwrap_or(0) & ((1u64 << w) - 1)) as u32;
+            }
+        }
+    } else {
+        let mut keys: Vec<u128> = rows
+            .iter()
+            .map(|r| {
+                r.iter().zip(shifts).fold(0, |k, (&v, s)| {
+                    k | u128::from(v).checked_shl(s).unwrap_or(0)
+                })
+            })
+            .collect();
+        keys.sort_unstable();
+        for (r, k) in rows.iter_mut().zip(keys) {
+            for ((v, s), w) in r.iter_mut().zip(shifts).zip(widths) {
+                *v = (k.checked_shr(s).unwrap_or(0) & ((1u128 << w) - 1)) as u32;
+            }
+        }
+    }
+}
+
+/// The desks in id order.
+///
+/// Sorted by their ids' first 8 bytes as one big-endian integer (padded with zeros), and
+/// only within a run of equal prefixes by the whole id: the same order as comparing the
+/// ids, without reading every id's string at every comparison.
+fn by_id(org: &Org) -> Vec<DeskIx> {
+    let id = |d: DeskIx| org.desks.get(d as usize).map_or("", |d| d.id.as_str());
+    let prefix = |s: &str| {
+        let mut b = [0u8; 8];
+        for (to, from) in b.iter_mut().zip(s.bytes()) {
+            *to = from;
+        }
+        u64::from_be_bytes(b)
+    };
+    let mut keyed: Vec<(u64, DeskIx)> = (0..org.desks.len() as DeskIx)
+        .map(|d| (prefix(id(d)), d))
+        .collect();
+    keyed.sort_unstable();
+    let mut order: Vec<DeskIx> = keyed.iter().map(|k| k.1).collect();
+    let mut start = 0;
+    for (i, k) in keyed.iter().enumerate().skip(1) {
+        if k.0 != keyed[start].0 {
+            if i - start > 1 {
+                order[start..i].sort_unstable_by(|&a, &b| id(a).cmp(id(b)));
+            }
+            start = i;
+        }
+    }
+    if let Some(run) = order.get_mut(start..) {
+        run.sort_unstable_by(|&a, &b| id(a).cmp(id(b)));
+    }
+    order
+}
+
+/// Per origin site: (minutes, site) of every reachable site, itself first, ascending; and
+/// (site, minutes), by site.
+#[allow(clippy::type_complexity)]
+fn travel_tables(org: &Org) -> (Vec<Box<[(u32, SiteIx)]>>, Vec<Box<[(SiteIx, u32)]>>) {
+    let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
+        .map(|s| vec![(0, s as SiteIx)])
+        .collect();
+    for (&(a, b), &m) in &org.travel {
+        if a != b {
+            if let Some(v) = by_travel.get_mut(a as usize) {
+                v.push((m, b));
+            }
+        }
+    }
+    let travel_rows = by_travel
+        .iter()
+        .map(|v| {
+            let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
+            r.sort_unstable();
+            r.into_boxed_slice()
+        })
+        .collect();
+    let by_travel = by_travel
+        .into_iter()
+        .map(|mut v| {
+            v.sort_unstable();
+            v.into_boxed_slice()
+        })
+        .collect();
+    (by_travel, travel_rows)
+}
+
 impl Compiled {
     /// Compile rules against an organization.
     ///
@@ -528,12 +648,7 @@ impl Compiled {
     /// O(R·c + D·k·log(D·k) + T·log T) for R rules of condition size c, D desks with k
     /// capabilities each and T travel pairs.
     pub(crate) fn build(org: &Org, rules: &RuleSet) -> Compiled {
-        let mut order: Vec<u32> = (0..org.desks.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let da = org.desks.get(a as usize).map(|d| d.id.as_str());
-            let db = org.desks.get(b as usize).map(|d| d.id.as_str());
-            da.cmp(&db)
-        });
+        let order = by_id(org);
         let mut rank = vec![0u32; org.desks.len()];
         for (r, &d) in order.iter().enumerate() {
             rank[d as usize] = r as u32;
@@ -576,10 +691,6 @@ impl Compiled {
             })
             .collect();
 
-        let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
-        let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
-        let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
-        let rule_index = RuleIndex::build(symbols, &fast);
         let demands: Vec<(Option<SymIx>, u32)> = rules
             .rules
             .iter()
@@ -590,7 +701,28 @@ impl Compiled {
                 )
             })
             .collect();
-        let (caps, views) = CapIndex::build(org, &hot, &demands);
+        // The capability index, the largest part, is built on a second thread while this
+        // one compiles the rules and the travel tables (on this one too if no thread starts).
+        let caps_job = || CapIndex::build(org, &hot, &order, &demands);
+        let ((caps, views), (whens, fast, rule_index, by_travel, travel_rows)) =
+            std::thread::scope(|s| {
+                let spawned = std::thread::Builder::new()
+                    .name("rightdesk-compile".to_owned())
+                    .spawn_scoped(s, caps_job);
+                let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
+                let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
+                let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
+                let rule_index = RuleIndex::build(symbols, &fast);
+                let (by_travel, travel_rows) = travel_tables(org);
+                let caps = match spawned {
+                    Ok(handle) => match handle.join() {
+                        Ok(caps) => caps,
+                        Err(payload) => std::panic::resume_unwind(payload),
+                    },
+                    Err(_) => caps_job(),
+                };
+                (caps, (whens, fast, rule_index, by_travel, travel_rows))
+            });
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
@@ -610,32 +742,6 @@ impl Compiled {
                     owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
                 },
             )
-            .collect();
-
-        let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
-            .map(|s| vec![(0, s as SiteIx)])
-            .collect();
-        for (&(a, b), &m) in &org.travel {
-            if a != b {
-                if let Some(v) = by_travel.get_mut(a as usize) {
-                    v.push((m, b));
-                }
-            }
-        }
-        let travel_rows = by_travel
-            .iter()
-            .map(|v| {
-                let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
-                r.sort_unstable();
-                r.into_boxed_slice()
-            })
-            .collect();
-        let by_travel = by_travel
-            .into_iter()
-            .map(|mut v| {
-                v.sort_unstable();
-                v.into_boxed_slice()
-            })
             .collect();
 
         Compiled {
@@ -728,6 +834,81 @@ impl Compiled {
 mod tests {
     use super::*;
     use crate::load::{Format, org_from_str};
+
+    #[test]
+    fn packed_sort_is_the_lexicographic_sort() {
+        let small = vec![
+            [3, 1, 2, 0],
+            [0, 0, 0, 1],
+            [3, 0, 9, 2],
+            [1, 7, 0, 3],
+            [3, 1, 1, 4],
+        ];
+        let big = vec![
+            [u32::MAX, 1, 2, 0],
+            [0, u32::MAX, 0, 1],
+            [u32::MAX, 0, u32::MAX, 2],
+            [7, 7, 7, u32::MAX],
+        ];
+        for rows in [small, big, vec![], vec![[0; 4]; 3]] {
+            let mut expected = rows.clone();
+            expected.sort_unstable();
+            let mut packed = rows;
+            sort_packed(&mut packed);
+            assert_eq!(packed, expected);
+        }
+    }
+
+    #[test]
+    fn desks_by_id_compare_whole_ids_past_eight_bytes() {
+        let ids = [
+            "records-b",
+            "records-a",
+            "rec",
+            "records-",
+            "a",
+            "records-aa",
+            "rec\u{0}",
+        ];
+        let spec = crate::OrgSpec {
+            sites: vec![crate::model::SiteSpec {
+                id: "s".into(),
+                name: None,
+                address: None,
+            }],
+            units: vec![crate::model::UnitSpec {
+                id: "u".into(),
+                name: None,
+                parent: None,
+                duty_desk: None,
+            }],
+            desks: ids
+                .iter()
+                .map(|id| crate::model::DeskSpec {
+                    id: (*id).into(),
+                    name: None,
+                    unit: "u".into(),
+                    site: "s".into(),
+                    capabilities: vec![],
+                    authority: 0,
+                    languages: vec![],
+                    hours: None,
+                    wait_minutes: 0,
+                    requires: vec![],
+                    refers: Default::default(),
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let org = Org::from_spec(spec).unwrap();
+        let sorted: Vec<&str> = by_id(&org)
+            .iter()
+            .map(|&d| org.desks[d as usize].id.as_str())
+            .collect();
+        let mut expected: Vec<&str> = org.desks.iter().map(|d| d.id.as_str()).collect();
+        expected.sort_unstable();
+        assert_eq!(sorted, expected);
+    }
 
     const ORG: &str = r#"
 sites: [{id: a}, {id: b}, {id: c}]
