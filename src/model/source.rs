@@ -303,6 +303,28 @@ mod tests {
     }
 
     #[test]
+    fn json_loads_the_same_organization_as_the_spec() {
+        let text = r#"{"name": "n", "timezone": "Europe/Paris", "holidays": "FR",
+            "sites": [{"id": "hq", "name": "H\u00e9", "address": "1 rue"}, {"id": "an\"nex"}],
+            "travel": [{"from": "hq", "to": "an\"nex", "minutes": 7}],
+            "units": [{"id": "root", "duty_desk": "d1"}, {"id": "u", "parent": "root", "name": "U"}],
+            "desks": [
+              {"id": "d1", "unit": "root", "site": "hq", "capabilities": ["a", "b", "a"],
+               "languages": ["en", "fr"], "hours": "Mo-Fr 08:00-12:00", "requires": ["id"],
+               "refers": {"x": "d2", "y": "d1"}, "authority": 2, "wait_minutes": 3},
+              {"id": "d2", "name": "Two", "unit": "u", "site": "an\"nex",
+               "capabilities": ["b"], "languages": ["en", "fr"], "requires": ["id"]}
+            ]}"#;
+        let loaded = crate::load::org_from_str(text, crate::load::Format::Json, None).unwrap();
+        let spec: OrgSpec = serde_json::from_str(text).unwrap();
+        let built = crate::Org::from_spec(spec).unwrap();
+        assert_eq!(loaded.to_spec(), built.to_spec());
+        assert_eq!(loaded.symbols(), built.symbols());
+        assert_eq!(loaded.warnings().len(), 1);
+        assert_eq!(loaded.warnings()[0].path, built.warnings()[0].path);
+    }
+
+    #[test]
     fn refuses_what_the_spec_refuses() {
         for text in [
             r#"{"desks": [{"id": "a", "unit": "u", "site": "s", "colour": 1}]}"#,
