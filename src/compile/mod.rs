@@ -248,9 +248,8 @@ impl CapIndex {
                 _ => c,
             }
         };
-        // Rows (entry, site, wait, rank) — an entry is a capability or a view — sorted as
-        // packed integers: ranks are distinct, so the rank alone gives the desk back, and
-        // one integer compares faster than fields.
+        // Rows (view, site, wait, rank), sorted as packed integers: ranks are distinct, so
+        // the rank alone gives the desk back, and one integer compares faster than fields.
         let mut rows: Vec<[u32; 4]> = Vec::new();
         for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
@@ -614,6 +613,38 @@ fn by_id(org: &Org) -> Vec<DeskIx> {
     order
 }
 
+/// Per origin site: (minutes, site) of every reachable site, itself first, ascending; and
+/// (site, minutes), by site.
+#[allow(clippy::type_complexity)]
+fn travel_tables(org: &Org) -> (Vec<Box<[(u32, SiteIx)]>>, Vec<Box<[(SiteIx, u32)]>>) {
+    let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
+        .map(|s| vec![(0, s as SiteIx)])
+        .collect();
+    for (&(a, b), &m) in &org.travel {
+        if a != b {
+            if let Some(v) = by_travel.get_mut(a as usize) {
+                v.push((m, b));
+            }
+        }
+    }
+    let travel_rows = by_travel
+        .iter()
+        .map(|v| {
+            let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
+            r.sort_unstable();
+            r.into_boxed_slice()
+        })
+        .collect();
+    let by_travel = by_travel
+        .into_iter()
+        .map(|mut v| {
+            v.sort_unstable();
+            v.into_boxed_slice()
+        })
+        .collect();
+    (by_travel, travel_rows)
+}
+
 impl Compiled {
     /// Compile rules against an organization.
     ///
@@ -664,8 +695,6 @@ impl Compiled {
             })
             .collect();
 
-        // What each rule demands of a desk's capability and authority: the capability
-        // index makes a view for the demands worth one.
         let demands: Vec<(Option<SymIx>, u32)> = rules
             .rules
             .iter()
@@ -678,10 +707,11 @@ impl Compiled {
             .collect();
         // The capability index, the largest part, is built on a second thread while this
         // one compiles the rules and the travel tables (on this one too if no thread starts,
-        // or for a small organization, where starting a thread costs more than it saves).
+        // or for a small organization, where starting a thread costs more than it saves:
+        // property tests build 100 000 small routers).
         let caps_job = || CapIndex::build(org, &hot, &order, &demands);
         let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
-        let ((caps, views), (mut compiled_rules, rule_index, by_travel, travel_rows)) =
+        let ((caps, views), (whens, fast, rule_index, by_travel, travel_rows)) =
             std::thread::scope(|s| {
                 let spawned = if parallel {
                     std::thread::Builder::new()
@@ -694,53 +724,7 @@ impl Compiled {
                 let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
                 let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
                 let rule_index = RuleIndex::build(symbols, &fast);
-                let compiled_rules: Vec<CompiledRule> = rules
-                    .rules
-                    .iter()
-                    .zip(whens.into_iter().zip(fast))
-                    .zip(&demands)
-                    .map(
-                        |((r, (when, fast)), &(capability, min_authority))| CompiledRule {
-                            when,
-                            fast,
-                            capability,
-                            // Set from the capability index below.
-                            view: None,
-                            min_authority,
-                            unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
-                            site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
-                            language: r.language.as_ref().map(ValueSource::of),
-                            desk_site: r.desk_site.as_ref().map(ValueSource::of),
-                            owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
-                        },
-                    )
-                    .collect();
-
-                let mut by_travel: Vec<Vec<(u32, SiteIx)>> = (0..org.sites.len())
-                    .map(|s| vec![(0, s as SiteIx)])
-                    .collect();
-                for (&(a, b), &m) in &org.travel {
-                    if a != b {
-                        if let Some(v) = by_travel.get_mut(a as usize) {
-                            v.push((m, b));
-                        }
-                    }
-                }
-                let travel_rows = by_travel
-                    .iter()
-                    .map(|v| {
-                        let mut r: Vec<(SiteIx, u32)> = v.iter().map(|&(m, s)| (s, m)).collect();
-                        r.sort_unstable();
-                        r.into_boxed_slice()
-                    })
-                    .collect();
-                let by_travel = by_travel
-                    .into_iter()
-                    .map(|mut v| {
-                        v.sort_unstable();
-                        v.into_boxed_slice()
-                    })
-                    .collect();
+                let (by_travel, travel_rows) = travel_tables(org);
                 let caps = match spawned {
                     Ok(handle) => match handle.join() {
                         Ok(caps) => caps,
@@ -748,11 +732,28 @@ impl Compiled {
                     },
                     Err(_) => caps_job(),
                 };
-                (caps, (compiled_rules, rule_index, by_travel, travel_rows))
+                (caps, (whens, fast, rule_index, by_travel, travel_rows))
             });
-        for (rule, view) in compiled_rules.iter_mut().zip(views) {
-            rule.view = view;
-        }
+        let compiled_rules: Vec<CompiledRule> = rules
+            .rules
+            .iter()
+            .zip(whens.into_iter().zip(fast))
+            .zip(demands.iter().zip(views))
+            .map(
+                |((r, (when, fast)), (&(capability, min_authority), view))| CompiledRule {
+                    when,
+                    fast,
+                    capability,
+                    view,
+                    min_authority,
+                    unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                    site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
+                    language: r.language.as_ref().map(ValueSource::of),
+                    desk_site: r.desk_site.as_ref().map(ValueSource::of),
+                    owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                },
+            )
+            .collect();
 
         Compiled {
             rules: compiled_rules,
