@@ -117,6 +117,10 @@ struct Pick {
     arrival: Option<Arrival>,
 }
 
+/// A request without a site reads this many desks in (wait, id) order before turning to
+/// the site groups' inline rows.
+const NO_SITE_BY_WAIT: usize = 32;
+
 /// Arrival at a desk.
 pub(crate) use super::time::Moment as Arrival;
 
@@ -627,7 +631,31 @@ impl<'a> Engine<'a> {
                     }
                 }
                 SiteFilter::Any => match ctx.origin {
-                    None => self.scan(ctx, q, self.ixs(caps.all(cap)), 0, true, true, &mut best),
+                    None => {
+                        // Every desk is reached at once: read them in (wait, id) order, which
+                        // usually finds the best within a few. When the first ones are all
+                        // closed or unsuitable (at night, say), read the rest from the site
+                        // groups instead, whose rows hold the fields a scan reads (the
+                        // by-wait list costs a random read per desk).
+                        let all = caps.all(cap);
+                        let (first, rest) = all.split_at(all.len().min(NO_SITE_BY_WAIT));
+                        self.scan(ctx, q, self.ixs(first), 0, true, true, &mut best);
+                        if best.is_some() {
+                            self.scan(ctx, q, self.ixs(rest), 0, true, true, &mut best);
+                        } else if !rest.is_empty() {
+                            for g in caps.groups(cap) {
+                                self.scan(
+                                    ctx,
+                                    q,
+                                    self.rows(caps.desks(g), g.site),
+                                    0,
+                                    true,
+                                    true,
+                                    &mut best,
+                                );
+                            }
+                        }
+                    }
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
