@@ -350,6 +350,28 @@ impl<'a> Src<'a> {
         }
         sort(problems);
     }
+
+    /// The result of validating what this text held: its warnings (kept in `warnings`) or
+    /// its errors, located.
+    fn validated<T>(
+        &self,
+        built: Result<T, Problems>,
+        warnings: impl FnOnce(&mut T) -> &mut Vec<Problem>,
+    ) -> Result<T, LoadError> {
+        match built {
+            Ok(mut value) => {
+                let w = warnings(&mut value);
+                if !w.is_empty() {
+                    self.locate(w);
+                }
+                Ok(value)
+            }
+            Err(mut p) => {
+                self.locate(&mut p.0);
+                Err(LoadError::Invalid(p))
+            }
+        }
+    }
 }
 
 /// Give problems found in `text` after it parsed (e.g. by checks of policy test cases
@@ -597,18 +619,7 @@ pub fn org_from_str_with_limits(
             Some(view) => Org::build(&view),
             None => Org::from_spec(src.deserialize::<OrgSpec>()?),
         };
-        match built {
-            Ok(mut org) => {
-                if !org.warnings.is_empty() {
-                    src.locate(&mut org.warnings);
-                }
-                Ok(org)
-            }
-            Err(mut p) => {
-                src.locate(&mut p.0);
-                Err(LoadError::Invalid(p))
-            }
-        }
+        src.validated(built, |org| &mut org.warnings)
     })
 }
 
@@ -684,18 +695,7 @@ pub fn rules_from_str_with_limits(
     run_deep(limits, || {
         let src = Src::new(text, format, file, limits, What::Rules)?;
         let spec: RuleSetSpec = src.deserialize()?;
-        match RuleSet::from_spec(spec, org) {
-            Ok(mut rules) => {
-                if !rules.warnings.is_empty() {
-                    src.locate(&mut rules.warnings);
-                }
-                Ok(rules)
-            }
-            Err(mut p) => {
-                src.locate(&mut p.0);
-                Err(LoadError::Invalid(p))
-            }
-        }
+        src.validated(RuleSet::from_spec(spec, org), |rules| &mut rules.warnings)
     })
 }
 
