@@ -129,6 +129,22 @@ struct Compiled {
     table: Table,
 }
 
+impl Compiled {
+    /// Open at a minute `located` in the table, or, outside the horizon, at the civil time
+    /// `t` gives, as the crate answers (closed when there is no such time).
+    #[inline]
+    fn open_at(
+        &self,
+        located: Option<(usize, u32)>,
+        t: impl FnOnce() -> Option<NaiveDateTime>,
+    ) -> bool {
+        match located {
+            Some((day, minute)) => self.table.day(day).is_some_and(|b| b.get(minute)),
+            None => t().is_some_and(|t| self.oh.is_open(t)),
+        }
+    }
+}
+
 /// Opening hours that do not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("malformed opening hours `{source_text}`: {message}")]
@@ -294,10 +310,7 @@ impl Hours {
         let Some(c) = &self.inner else {
             return true;
         };
-        match c.table.locate(t) {
-            Some((day, minute)) => c.table.day(day).is_some_and(|b| b.get(minute)),
-            None => c.oh.is_open(t),
-        }
+        c.open_at(c.table.locate(t), || Some(t))
     }
 
     /// [`Hours::is_open`] for a civil time given as seconds since 1970-01-01T00:00 (the
@@ -307,11 +320,9 @@ impl Hours {
         let Some(c) = &self.inner else {
             return true;
         };
-        match c.table.locate_secs(local) {
-            Some((day, minute)) => c.table.day(day).is_some_and(|b| b.get(minute)),
-            None => chrono::DateTime::from_timestamp(local, 0)
-                .is_some_and(|t| c.oh.is_open(t.naive_utc())),
-        }
+        c.open_at(c.table.locate_secs(local), || {
+            chrono::DateTime::from_timestamp(local, 0).map(|t| t.naive_utc())
+        })
     }
 
     /// The first local time at or after `t` when the desk is open (`t` itself when open
@@ -588,12 +599,10 @@ impl Table {
     /// (date index, minute of day) of `t`, when inside the horizon.
     #[inline]
     fn locate(&self, t: NaiveDateTime) -> Option<(usize, u32)> {
-        let day = t.date().num_days_from_ce().checked_sub(self.start_ce)?;
-        let day = usize::try_from(day).ok()?;
-        if day >= self.day_map.len() {
-            return None;
-        }
-        Some((day, t.hour() * 60 + t.minute()))
+        self.at_day(
+            i64::from(t.date().num_days_from_ce()),
+            t.hour() * 60 + t.minute(),
+        )
     }
 
     /// [`Table::locate`] for seconds since 1970-01-01T00:00 (civil).
@@ -601,12 +610,18 @@ impl Table {
     fn locate_secs(&self, local: i64) -> Option<(usize, u32)> {
         // 1970-01-01 is day 719 163 counted from 0001-01-01 as day 1.
         const EPOCH_CE: i64 = 719_163;
-        let day = local.div_euclid(86_400) + EPOCH_CE - i64::from(self.start_ce);
-        let day = usize::try_from(day).ok()?;
-        if day >= self.day_map.len() {
-            return None;
-        }
-        Some((day, (local.rem_euclid(86_400) / 60) as u32))
+        self.at_day(
+            local.div_euclid(86_400) + EPOCH_CE,
+            (local.rem_euclid(86_400) / 60) as u32,
+        )
+    }
+
+    /// (date index, minute) for a date given as days from the common era (0001-01-01 is
+    /// day 1), when inside the horizon.
+    #[inline]
+    fn at_day(&self, days_ce: i64, minute: u32) -> Option<(usize, u32)> {
+        let day = usize::try_from(days_ce - i64::from(self.start_ce)).ok()?;
+        (day < self.day_map.len()).then_some((day, minute))
     }
 
     #[inline]
