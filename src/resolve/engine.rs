@@ -614,6 +614,30 @@ impl<'a> Engine<'a> {
     fn pick_open(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<Pick> {
         let mut best: Option<Pick> = None;
         let caps = &self.comp.caps;
+        // A group cannot beat the best when travel plus its smallest wait exceeds the best
+        // cost (waits can only be bounded this way when no status update overrides one).
+        let floor = |g: &Group| {
+            if self.status.has_wait_overrides() {
+                0
+            } else {
+                g.min_wait
+            }
+        };
+        // Scan one site group reached after `t` minutes, unless it cannot beat the best.
+        let visit = |g: &Group, t: u32, best: &mut Option<Pick>| {
+            if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
+                return;
+            }
+            self.scan(
+                ctx,
+                q,
+                self.rows(caps.desks(g), g.site),
+                t,
+                true,
+                true,
+                best,
+            );
+        };
         if let Some(cap) = q.crule.view {
             match q.site {
                 SiteFilter::Nowhere => {}
@@ -644,47 +668,13 @@ impl<'a> Engine<'a> {
                             self.scan(ctx, q, self.ixs(rest), 0, true, true, &mut best);
                         } else if !rest.is_empty() {
                             for g in caps.groups(cap) {
-                                self.scan(
-                                    ctx,
-                                    q,
-                                    self.rows(caps.desks(g), g.site),
-                                    0,
-                                    true,
-                                    true,
-                                    &mut best,
-                                );
+                                visit(g, 0, &mut best);
                             }
                         }
                     }
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
-                        // A group cannot beat the best when travel plus its smallest wait
-                        // exceeds the best cost (waits can only be bounded this way when no
-                        // status update overrides one).
-                        let floor = |g: &Group| {
-                            if self.status.has_wait_overrides() {
-                                0
-                            } else {
-                                g.min_wait
-                            }
-                        };
-                        // Scan one site group reached after `t` minutes, unless it cannot
-                        // beat the best.
-                        let visit = |g: &Group, t: u32, best: &mut Option<Pick>| {
-                            if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
-                                return;
-                            }
-                            self.scan(
-                                ctx,
-                                q,
-                                self.rows(caps.desks(g), g.site),
-                                t,
-                                true,
-                                true,
-                                best,
-                            );
-                        };
                         if groups.len() < reach.len() {
                             for g in groups {
                                 if let Some(t) = self.comp.travel(o, g.site) {
