@@ -149,6 +149,11 @@ pub(crate) struct Summary {
     pub languages: u64,
 }
 
+/// The positions in `levels` ((capability, authority) pairs, sorted) of capability `c`'s.
+fn levels_of(levels: &[(SymIx, u32)], c: SymIx) -> std::ops::Range<usize> {
+    levels.partition_point(|&(lc, _)| lc < c)..levels.partition_point(|&(lc, _)| lc <= c)
+}
+
 /// Organizations with at least this many desks build their capability index on a second
 /// thread.
 const PARALLEL_FROM_DESKS: usize = 20_000;
@@ -220,12 +225,8 @@ impl CapIndex {
                 if let Some(n) = offered.get_mut(c as usize) {
                     *n += 1;
                 }
-                let from = levels.partition_point(|&(lc, _)| lc < c);
-                for (i, &(lc, a)) in levels.iter().enumerate().skip(from) {
-                    if lc != c {
-                        break;
-                    }
-                    if h.authority >= a {
+                for i in levels_of(&levels, c) {
+                    if levels.get(i).is_some_and(|&(_, a)| h.authority >= a) {
                         if let Some(q) = qualified.get_mut(i) {
                             *q += 1;
                         }
@@ -254,12 +255,8 @@ impl CapIndex {
         for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
                 rows.push([c, h.site, h.wait, h.rank]);
-                let from = views.partition_point(|&(vc, _)| vc < c);
-                for (i, &(vc, a)) in views.iter().enumerate().skip(from) {
-                    if vc != c {
-                        break;
-                    }
-                    if h.authority >= a {
+                for i in levels_of(&views, c) {
+                    if views.get(i).is_some_and(|&(_, a)| h.authority >= a) {
                         rows.push([(n_caps + i) as View, h.site, h.wait, h.rank]);
                     }
                 }
