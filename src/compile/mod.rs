@@ -161,6 +161,24 @@ const PARALLEL_FROM_DESKS: usize = 20_000;
 /// Capabilities offered at this many sites or more get a [`CapEntry::sites`] bit set.
 const SITE_BITS_FROM: usize = 32;
 
+/// A request without a site reads this many of a capability's desks in (wait, id) order
+/// first ([`CapIndex::all`]); capabilities (and views) with more desks also get their
+/// desks split by opening-hours schedule ([`CapIndex::segments`]) for when those first
+/// ones are all closed or unsuitable.
+pub(crate) const NO_SITE_BY_WAIT: usize = 32;
+
+/// The desks of one capability (or view) sharing one opening-hours schedule, a range of
+/// [`CapIndex::by_schedule`] sorted by (wait, id).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment {
+    /// Index into [`Compiled::schedules`].
+    pub schedule: u32,
+    /// The smallest org-file wait in the segment (its first desk's).
+    pub min_wait: u32,
+    start: u32,
+    end: u32,
+}
+
 #[derive(Debug, Clone, Default)]
 struct CapEntry {
     /// Sorted by site.
@@ -174,6 +192,9 @@ struct CapEntry {
     sites: Box<[(u64, u32)]>,
     /// Range in `CapIndex::by_wait`.
     all: (u32, u32),
+    /// For entries of more than [`NO_SITE_BY_WAIT`] desks: their desks by schedule,
+    /// sorted by (smallest wait, schedule); empty otherwise.
+    segments: Box<[Segment]>,
 }
 
 /// An entry of [`CapIndex`]: a capability's own (its [`SymIx`]) or an authority view of it.
@@ -197,6 +218,9 @@ pub(crate) struct CapIndex {
     by_site: Vec<Row>,
     /// Desks grouped by capability, sorted by (wait, rank).
     by_wait: Vec<DeskIx>,
+    /// The desks of the entries with [`Segment`]s, grouped by capability then schedule,
+    /// each segment sorted by (wait, rank).
+    by_schedule: Vec<DeskIx>,
 }
 
 impl CapIndex {
@@ -271,7 +295,9 @@ impl CapIndex {
         let mut entries = vec![CapEntry::default(); n_caps + views.len()];
         let mut by_site: Vec<Row> = Vec::with_capacity(rows.len());
         let mut by_wait: Vec<DeskIx> = Vec::with_capacity(rows.len());
+        let mut by_schedule: Vec<DeskIx> = Vec::new();
         let mut waits: Vec<u64> = Vec::new();
+        let mut scheduled: Vec<(u32, u32, u32)> = Vec::new();
         let mut i = 0;
         while i < rows.len() {
             let cap = rows[i][0];
@@ -314,6 +340,31 @@ impl CapIndex {
             );
             waits.sort_unstable();
             by_wait.extend(waits.iter().map(|&k| desk_of(k as u32)));
+            // And by (schedule, wait, rank), for entries worth splitting.
+            let mut segments = Vec::new();
+            if waits.len() > NO_SITE_BY_WAIT {
+                scheduled.clear();
+                scheduled.extend(waits.iter().map(|&k| {
+                    let desk = desk_of(k as u32);
+                    let schedule = hot.get(desk as usize).map_or(0, |h| h.schedule);
+                    (schedule, (k >> 32) as u32, desk)
+                }));
+                // Stable: each schedule's desks stay in (wait, rank) order.
+                scheduled.sort_by_key(|&(schedule, _, _)| schedule);
+                for run in scheduled.chunk_by(|a, b| a.0 == b.0) {
+                    let start = by_schedule.len() as u32;
+                    by_schedule.extend(run.iter().map(|&(_, _, d)| d));
+                    if let Some(&(schedule, min_wait, _)) = run.first() {
+                        segments.push(Segment {
+                            schedule,
+                            min_wait,
+                            start,
+                            end: by_schedule.len() as u32,
+                        });
+                    }
+                }
+                segments.sort_by_key(|s| (s.min_wait, s.schedule));
+            }
             if let Some(e) = entries.get_mut(cap as usize) {
                 if groups.len() >= SITE_BITS_FROM {
                     let words = org.sites.len().div_ceil(64);
@@ -335,6 +386,7 @@ impl CapIndex {
                 }
                 e.groups = groups.into_boxed_slice();
                 e.all = (cap_start as u32, i as u32);
+                e.segments = segments.into_boxed_slice();
             }
         }
         (
@@ -342,6 +394,7 @@ impl CapIndex {
                 entries,
                 by_site,
                 by_wait,
+                by_schedule,
             },
             chosen,
         )
@@ -403,6 +456,21 @@ impl CapIndex {
         }
     }
 
+    /// The desks of capability (or view) `v` split by schedule, sorted by (smallest wait,
+    /// schedule); empty for entries of at most [`NO_SITE_BY_WAIT`] desks.
+    #[inline]
+    pub(crate) fn segments(&self, v: View) -> &[Segment] {
+        self.entries.get(v as usize).map_or(&[], |e| &e.segments)
+    }
+
+    /// The desks of a segment, sorted by (wait, id).
+    #[inline]
+    pub(crate) fn segment(&self, s: &Segment) -> &[DeskIx] {
+        self.by_schedule
+            .get(s.start as usize..s.end as usize)
+            .unwrap_or(&[])
+    }
+
     fn heap_bytes(&self) -> usize {
         self.entries.capacity() * std::mem::size_of::<CapEntry>()
             + self
@@ -412,10 +480,11 @@ impl CapIndex {
                     e.groups.len() * std::mem::size_of::<Group>()
                         + e.summaries.len() * std::mem::size_of::<Summary>()
                         + e.sites.len() * 16
+                        + e.segments.len() * std::mem::size_of::<Segment>()
                 })
                 .sum::<usize>()
             + self.by_site.capacity() * std::mem::size_of::<Row>()
-            + self.by_wait.capacity() * 4
+            + (self.by_wait.capacity() + self.by_schedule.capacity()) * 4
     }
 }
 

@@ -14,7 +14,8 @@ use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
 use crate::compile::{
-    Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, Row, Summary, ValueSource,
+    Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, NO_SITE_BY_WAIT, Row, Summary,
+    ValueSource,
 };
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
@@ -116,10 +117,6 @@ struct Pick {
     rank: u32,
     arrival: Option<Arrival>,
 }
-
-/// A request without a site reads this many desks in (wait, id) order before turning to
-/// the site groups' inline rows.
-const NO_SITE_BY_WAIT: usize = 32;
 
 /// Arrival at a desk.
 pub(crate) use super::time::Moment as Arrival;
@@ -658,17 +655,35 @@ impl<'a> Engine<'a> {
                     None => {
                         // Every desk is reached at once: read them in (wait, id) order, which
                         // usually finds the best within a few. When the first ones are all
-                        // closed or unsuitable (at night, say), read the rest from the site
-                        // groups instead, whose rows hold the fields a scan reads (the
-                        // by-wait list costs a random read per desk).
+                        // closed or unsuitable (at night, say), read the rest schedule by
+                        // schedule, skipping the schedules closed then: a customer without
+                        // a site arrives at once, so a closed schedule's desks are all
+                        // closed (a status update can close a desk, never open it).
                         let all = caps.all(cap);
                         let (first, rest) = all.split_at(all.len().min(NO_SITE_BY_WAIT));
                         self.scan(ctx, q, self.ixs(first), 0, true, true, &mut best);
                         if best.is_some() {
                             self.scan(ctx, q, self.ixs(rest), 0, true, true, &mut best);
                         } else if !rest.is_empty() {
-                            for g in caps.groups(cap) {
-                                visit(g, 0, &mut best);
+                            for s in caps.segments(cap) {
+                                let floor = if self.status.has_wait_overrides() {
+                                    0
+                                } else {
+                                    s.min_wait
+                                };
+                                if best.is_some_and(|b| floor > b.cost) {
+                                    break;
+                                }
+                                let closed = ctx.start.is_some_and(|a| {
+                                    self.comp
+                                        .schedules
+                                        .get(s.schedule as usize)
+                                        .is_some_and(|h| !h.is_always() && !h.is_open_secs(a.local))
+                                });
+                                if !closed {
+                                    let desks = self.ixs(caps.segment(s));
+                                    self.scan(ctx, q, desks, 0, true, true, &mut best);
+                                }
                             }
                         }
                     }
