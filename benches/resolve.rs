@@ -121,12 +121,20 @@ fn bench(c: &mut Criterion) {
             let kind = s.router.resolve(r).map_or("error", |x| x.outcome.kind());
             by_kind.entry(kind).or_default().push(*t);
         }
+        let total: f64 = times.iter().sum();
         let per_kind: Vec<String> = by_kind
             .into_iter()
-            .map(|(k, v)| format!("{k} {:.0}", common::stats(v).0))
+            .map(|(k, v)| {
+                let share = v.iter().sum::<f64>() / total * 100.0;
+                format!(
+                    "{k} {:.0} (n {}, {share:.0}% of the time)",
+                    common::stats(v.clone()).0,
+                    v.len()
+                )
+            })
             .collect();
         eprintln!(
-            "{label}: router median ns by outcome: {}",
+            "{label}: router median ns by outcome (count, share of the total time): {}",
             per_kind.join(", ")
         );
         if std::env::var("RIGHTDESK_BENCH_SLOWEST").is_ok() {

@@ -65,14 +65,14 @@ fn desk(i: usize) -> String {
 type DeskGene = (usize, usize, u8, u32, u8, usize, u32);
 
 fn org_spec() -> impl Strategy<Value = OrgSpec> {
-    org_spec_with(1..=10)
+    org_spec_with(1..=4, 1..=10)
 }
 
 /// Organizations where a capability has more desks than a request without a site reads
 /// first in wait order (32), and most of the shortest-wait desks are rarely open, so the
 /// router's by-schedule path runs too.
 fn big_org_spec() -> impl Strategy<Value = OrgSpec> {
-    org_spec_with(40..=90).prop_map(|mut org| {
+    org_spec_with(1..=4, 40..=90).prop_map(|mut org| {
         for (i, d) in org.desks.iter_mut().enumerate() {
             if i % 4 != 0 {
                 d.hours = Some("Su 01:00-03:00".into());
@@ -83,8 +83,28 @@ fn big_org_spec() -> impl Strategy<Value = OrgSpec> {
     })
 }
 
-fn org_spec_with(desks: std::ops::RangeInclusive<usize>) -> impl Strategy<Value = OrgSpec> {
-    (1usize..=4, 1usize..=5, desks, any::<bool>())
+/// Organizations where the first capability is offered at more than 32 sites, so the
+/// router keeps per-site summaries of its desks and skips the groups they rule out.
+fn wide_org_spec() -> impl Strategy<Value = OrgSpec> {
+    org_spec_with(36..=40, 120..=160).prop_map(|mut org| {
+        let n = org.sites.len();
+        for (i, d) in org.desks.iter_mut().enumerate() {
+            if i < n {
+                d.site = site(i);
+            }
+            if !d.capabilities.iter().any(|c| c == CAPS[0]) {
+                d.capabilities.push(CAPS[0].to_owned());
+            }
+        }
+        org
+    })
+}
+
+fn org_spec_with(
+    sites: std::ops::RangeInclusive<usize>,
+    desks: std::ops::RangeInclusive<usize>,
+) -> impl Strategy<Value = OrgSpec> {
+    (sites, 1usize..=5, desks, any::<bool>())
         .prop_flat_map(|(ns, nu, nd, la)| {
             (
                 Just((ns, nu, nd, la)),
@@ -581,6 +601,20 @@ proptest! {
             }
             rs
         }),
+    ) {
+        run_case(org, rules, status, requests);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn router_matches_reference_many_sites(
+        org in wide_org_spec(),
+        rules in rule_genes(),
+        status in status_genes(),
+        requests in request_genes(),
     ) {
         run_case(org, rules, status, requests);
     }

@@ -430,6 +430,12 @@ impl CapIndex {
     /// The group of desks of capability (or view) `v` at `site`.
     #[inline]
     pub(crate) fn group_at(&self, v: View, site: SiteIx) -> Option<&Group> {
+        self.groups(v).get(self.group_ix(v, site)?)
+    }
+
+    /// The position in [`CapIndex::groups`] of capability (or view) `v`'s group at `site`.
+    #[inline]
+    pub(crate) fn group_ix(&self, v: View, site: SiteIx) -> Option<usize> {
         let e = self.entries.get(v as usize)?;
         if !e.sites.is_empty() {
             let &(word, before) = e.sites.get(site as usize / 64)?;
@@ -438,10 +444,9 @@ impl CapIndex {
                 return None;
             }
             let below = (word & ((1u64 << bit) - 1)).count_ones();
-            return e.groups.get((before + below) as usize);
+            return Some((before + below) as usize);
         }
-        let i = e.groups.binary_search_by_key(&site, |g| g.site).ok()?;
-        e.groups.get(i)
+        e.groups.binary_search_by_key(&site, |g| g.site).ok()
     }
 
     /// Every desk of capability (or view) `v`, sorted by (wait, id).

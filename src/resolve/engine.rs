@@ -15,7 +15,7 @@ use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
 use crate::compile::{
     Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, NO_SITE_BY_WAIT, Row, Summary,
-    ValueSource,
+    ValueSource, View,
 };
 use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
 use crate::hours::Hours;
@@ -620,9 +620,12 @@ impl<'a> Engine<'a> {
                 g.min_wait
             }
         };
-        // Scan one site group reached after `t` minutes, unless it cannot beat the best.
-        let visit = |g: &Group, t: u32, best: &mut Option<Pick>| {
-            if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost) {
+        // Scan site group `i` of entry `v`, reached after `t` minutes, unless it cannot beat
+        // the best or none of its desks can meet the rule's demands.
+        let visit = |v: View, i: usize, g: &Group, t: u32, best: &mut Option<Pick>| {
+            if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost)
+                || !self.may_pass(q, v, i, g)
+            {
                 return;
             }
             self.scan(
@@ -691,9 +694,9 @@ impl<'a> Engine<'a> {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
                         if groups.len() < reach.len() {
-                            for g in groups {
+                            for (i, g) in groups.iter().enumerate() {
                                 if let Some(t) = self.comp.travel(o, g.site) {
-                                    visit(g, t, &mut best);
+                                    visit(cap, i, g, t, &mut best);
                                 }
                             }
                         } else {
@@ -701,8 +704,10 @@ impl<'a> Engine<'a> {
                                 if best.is_some_and(|b| t > b.cost) {
                                     break;
                                 }
-                                if let Some(g) = caps.group_at(cap, s) {
-                                    visit(g, t, &mut best);
+                                if let Some(i) = caps.group_ix(cap, s) {
+                                    if let Some(g) = groups.get(i) {
+                                        visit(cap, i, g, t, &mut best);
+                                    }
                                 }
                             }
                         }
@@ -768,15 +773,24 @@ impl<'a> Engine<'a> {
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        let mut visit = |i: usize, g: &Group, t: u32| {
+                            if self.may_pass(q, cap, i, g) {
+                                group(&mut self.rows(caps.desks(g), g.site), t);
+                            }
+                        };
                         if groups.len() < reach.len() {
-                            for g in groups {
+                            for (i, g) in groups.iter().enumerate() {
                                 if let Some(t) = self.comp.travel(o, g.site) {
-                                    group(&mut self.rows(caps.desks(g), g.site), t);
+                                    visit(i, g, t);
                                 }
                             }
                         } else {
                             for &(t, s) in reach {
-                                group(&mut self.rows(caps.at_site(cap, s), s), t);
+                                if let Some(i) = caps.group_ix(cap, s) {
+                                    if let Some(g) = groups.get(i) {
+                                        visit(i, g, t);
+                                    }
+                                }
                             }
                         }
                     }
@@ -916,6 +930,18 @@ impl<'a> Engine<'a> {
             }
         }
         stage
+    }
+
+    /// Can any desk of site group `i` of entry `v` meet the rule's demands other than
+    /// capability, travel and hours? False only when the group's [`Summary`] rules it out
+    /// (groups of capabilities offered at few sites have none).
+    #[inline]
+    fn may_pass(&self, q: &Query<'_, '_>, v: View, i: usize, g: &Group) -> bool {
+        self.comp
+            .caps
+            .summaries(v)
+            .get(i)
+            .is_none_or(|sum| Self::bound(q, g, sum) == Stage::Language)
     }
 
     /// The furthest through the filters any desk of a group can get.
