@@ -192,6 +192,8 @@ struct CapEntry {
     sites: Box<[(u64, u32)]>,
     /// Range in `CapIndex::by_wait`.
     all: (u32, u32),
+    /// What the entry's desks have at best, all sites together.
+    summary: Summary,
     /// For entries of more than [`NO_SITE_BY_WAIT`] desks: their desks by schedule,
     /// sorted by (smallest wait, schedule); empty otherwise.
     segments: Box<[Segment]>,
@@ -303,7 +305,7 @@ impl CapIndex {
             let cap = rows[i][0];
             let cap_start = i;
             let mut groups = Vec::new();
-            let mut summaries = Vec::new();
+            let mut summaries: Vec<Summary> = Vec::new();
             while i < rows.len() && rows[i][0] == cap {
                 let site = rows[i][1];
                 let start = i;
@@ -381,6 +383,18 @@ impl CapIndex {
                     }
                     e.sites = sites.into_boxed_slice();
                 }
+                e.summary = summaries.iter().fold(
+                    Summary {
+                        unit_lo: u32::MAX,
+                        ..Summary::default()
+                    },
+                    |a, g| Summary {
+                        max_authority: a.max_authority.max(g.max_authority),
+                        unit_lo: a.unit_lo.min(g.unit_lo),
+                        unit_hi: a.unit_hi.max(g.unit_hi),
+                        languages: a.languages | g.languages,
+                    },
+                );
                 if groups.len() >= SITE_BITS_FROM {
                     e.summaries = summaries.into_boxed_slice();
                 }
@@ -459,6 +473,16 @@ impl CapIndex {
                 .unwrap_or(&[]),
             None => &[],
         }
+    }
+
+    /// What capability (or view) `v`'s desks have at best, all sites together (`None`:
+    /// no desk offers it).
+    #[inline]
+    pub(crate) fn summary(&self, v: View) -> Option<&Summary> {
+        self.entries
+            .get(v as usize)
+            .filter(|e| !e.groups.is_empty())
+            .map(|e| &e.summary)
     }
 
     /// The desks of capability (or view) `v` split by schedule, sorted by (smallest wait,

@@ -908,7 +908,24 @@ impl<'a> Engine<'a> {
             .crule
             .capability
             .map_or((&[][..], &[][..]), |c| (caps.groups(c), caps.summaries(c)));
+        // The furthest any desk in the file can get, all sites together: once a desk gets
+        // there, no other can get further.
+        let furthest = q
+            .crule
+            .capability
+            .and_then(|c| Some((c, caps.summary(c)?)))
+            .map_or(Stage::NoCapability, |(c, sum)| {
+                let site_ok = match q.site {
+                    SiteFilter::Any => true,
+                    SiteFilter::Only(s) => caps.group_ix(c, s).is_some(),
+                    SiteFilter::Nowhere => false,
+                };
+                Self::bound_with(q, site_ok, sum)
+            });
         'groups: for (i, g) in groups.iter().enumerate() {
+            if stage >= furthest {
+                break;
+            }
             // The furthest any desk of the group can get: skip it when that is no further.
             let bound = if let Some(sum) = summaries.get(i) {
                 Self::bound(q, g, sum)
@@ -946,6 +963,12 @@ impl<'a> Engine<'a> {
 
     /// The furthest through the filters any desk of a group can get.
     fn bound(q: &Query<'_, '_>, g: &Group, sum: &Summary) -> Stage {
+        Self::bound_with(q, q.site.allows(g.site), sum)
+    }
+
+    /// The furthest through the filters desks with `sum` at best can get, `site_ok`: some
+    /// of them are at a site the rule allows.
+    fn bound_with(q: &Query<'_, '_>, site_ok: bool, sum: &Summary) -> Stage {
         if sum.max_authority < q.crule.min_authority {
             Stage::Capability
         } else if q
@@ -953,7 +976,7 @@ impl<'a> Engine<'a> {
             .is_some_and(|(a, b)| sum.unit_hi < a || sum.unit_lo > b)
         {
             Stage::Authority
-        } else if !q.site.allows(g.site) {
+        } else if !site_ok {
             Stage::Unit
         } else if q.language.is_some() && sum.languages & (q.language_bit | MORE_LANGUAGES) == 0 {
             Stage::Site
