@@ -874,79 +874,56 @@ impl<'a> Engine<'a> {
         best.map(|(_, p, l)| (p, l))
     }
 
-    /// How far the desks offering the capability got through the filters. Only asked when
-    /// no candidate can serve the customer, so a desk that is reachable and meets every
-    /// demand is closed until further notice.
+    /// How far the desks offering the capability got through the filters, as far as the
+    /// gap tells: [`Stage::Reachable`] (a desk meets every demand and can be reached, so,
+    /// as this is only asked when no candidate can serve the customer, it is closed until
+    /// further notice), [`Stage::Language`] (one meets every demand but none can be
+    /// reached), or [`Stage::Capability`] for every earlier stop (the gap reads them
+    /// alike; the reference resolver tells them apart).
     fn stage(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Stage {
+        let meets = |d: DeskIx, h: &DeskHot, base: bool| {
+            self.offers(d, base, q.crule.capability) && self.static_fail(d, h, q).is_none()
+        };
         let mut reachable = false;
         self.for_each_reachable(ctx, q, |d, h, _, base| {
-            reachable = reachable
-                || (self.offers(d, base, q.crule.capability)
-                    && self.static_fail(d, &h, q).is_none());
+            reachable = reachable || meets(d, &h, base);
             !reachable
         });
         if reachable {
             return Stage::Reachable;
         }
-        let mut stage = Stage::NoCapability;
-        // Every desk offering the capability, group by group (rows read in sequence).
-        let judge = |d: DeskIx, h: &DeskHot, base: bool, stage: &mut Stage| {
-            if self.offers(d, base, q.crule.capability) {
-                let s = match self.static_fail(d, h, q) {
-                    Some(Fail::Authority) => Stage::Capability,
-                    Some(Fail::Unit) => Stage::Authority,
-                    Some(Fail::Site) => Stage::Unit,
-                    Some(Fail::Language) => Stage::Site,
-                    None => Stage::Language,
-                };
-                *stage = (*stage).max(s);
-            }
-            *stage == Stage::Language
-        };
+        // Does any desk meet every demand, reachable or not? Only site groups whose
+        // summary allows it are read; a rule scoped to one site reads that site's group.
         let caps = &self.comp.caps;
-        let (groups, summaries) = q
-            .crule
-            .capability
-            .map_or((&[][..], &[][..]), |c| (caps.groups(c), caps.summaries(c)));
-        // The furthest any desk in the file can get, all sites together: once a desk gets
-        // there, no other can get further.
-        let furthest = q
-            .crule
-            .capability
-            .and_then(|c| Some((c, caps.summary(c)?)))
-            .map_or(Stage::NoCapability, |(c, sum)| {
-                let site_ok = match q.site {
-                    SiteFilter::Any => true,
-                    SiteFilter::Only(s) => caps.group_ix(c, s).is_some(),
-                    SiteFilter::Nowhere => false,
-                };
-                Self::bound_with(q, site_ok, sum)
-            });
-        'groups: for (i, g) in groups.iter().enumerate() {
-            if stage >= furthest {
-                break;
-            }
-            // The furthest any desk of the group can get: skip it when that is no further.
-            let bound = if let Some(sum) = summaries.get(i) {
-                Self::bound(q, g, sum)
-            } else {
-                Stage::Language
+        let found = q.crule.capability.is_some_and(|c| {
+            let group = |i: usize| {
+                caps.groups(c).get(i).is_some_and(|g| {
+                    self.may_pass(q, c, i, g)
+                        && self
+                            .rows(caps.desks(g), g.site)
+                            .any(|(d, h)| meets(d, &h, true))
+                })
             };
-            if bound <= stage {
-                continue;
-            }
-            for (d, h) in self.rows(caps.desks(g), g.site) {
-                if judge(d, &h, true, &mut stage) {
-                    break 'groups;
+            // What the capability's desks have at best, all sites together, first.
+            let possible = caps
+                .summary(c)
+                .is_some_and(|sum| Self::bound_with(q, true, sum) == Stage::Language);
+            possible
+                && match q.site {
+                    SiteFilter::Nowhere => false,
+                    SiteFilter::Only(s) => caps.group_ix(c, s).is_some_and(group),
+                    SiteFilter::Any => (0..caps.groups(c).len()).any(group),
                 }
-            }
+        }) || self
+            .status
+            .added(&q.rule.capability)
+            .iter()
+            .any(|&d| meets(d, &self.comp.hot(d), false));
+        if found {
+            Stage::Language
+        } else {
+            Stage::Capability
         }
-        for &d in self.status.added(&q.rule.capability) {
-            if judge(d, &self.comp.hot(d), false, &mut stage) {
-                break;
-            }
-        }
-        stage
     }
 
     /// Can any desk of site group `i` of entry `v` meet the rule's demands other than
