@@ -14,7 +14,7 @@ use super::FastBuild;
 use super::cond::{Cond, FactRef, Lit, Literal, Read, Test, Tri};
 use crate::model::Id;
 use crate::resolve::Request;
-use crate::rules::Value;
+use crate::rules::{Fact, Value};
 
 /// The symbol of a text no rule literal uses: equal to no literal.
 pub(crate) const NOT_INTERNED: u32 = u32::MAX;
@@ -128,6 +128,31 @@ impl Symbols {
     /// that rules compare with text.
     #[inline]
     pub(crate) fn facts<'r>(&self, req: &'r Request) -> Facts<'r> {
+        self.read(req, |_, _| true).unwrap_or_else(|| Facts {
+            vals: SmallVec::new(),
+        })
+    }
+
+    /// [`Symbols::facts`], checking on the way that every fact of the request is declared
+    /// (`declared`, in declaration order: slot `RESERVED_SLOTS + i` is `declared[i]`) with
+    /// a value it allows, the fact lookups the request's validation makes. `None` when one
+    /// is not: the full validation then says why.
+    pub(crate) fn facts_checked<'r>(
+        &self,
+        req: &'r Request,
+        declared: &[Fact],
+    ) -> Option<Facts<'r>> {
+        self.read(req, |slot, v| {
+            slot.checked_sub(RESERVED_SLOTS)
+                .and_then(|i| declared.get(i as usize))
+                .is_some_and(|f| f.check(v).is_ok())
+        })
+    }
+
+    /// The request's values by slot; `None` as soon as `keep` rejects a fact (its slot,
+    /// its value), or a fact has no slot while `keep` checks.
+    #[inline]
+    fn read<'r>(&self, req: &'r Request, keep: impl Fn(u32, &Value) -> bool) -> Option<Facts<'r>> {
         let mut vals: SmallVec<[Option<V<'r>>; 16]> =
             SmallVec::from_elem(None, self.text_tested.len());
         let mut set = |slot: u32, v: V<'r>| {
@@ -147,8 +172,14 @@ impl Symbols {
         }
         for (name, v) in &req.facts {
             let Some(&slot) = self.slots.get(name.as_str()) else {
-                continue;
+                if keep(u32::MAX, v) {
+                    continue;
+                }
+                return None;
             };
+            if !keep(slot, v) {
+                return None;
+            }
             let v = match v {
                 Value::Text(s) => self.text(slot, s),
                 Value::Number(n) => V::Number(*n),
@@ -156,7 +187,7 @@ impl Symbols {
             };
             set(slot, v);
         }
-        Facts { vals }
+        Some(Facts { vals })
     }
 }
 
@@ -518,5 +549,40 @@ mod tests {
             .is_empty()
         );
         assert!(keys(&mut s, r#"{"not":{"fact":"need","eq":"x"}}"#).is_empty());
+    }
+
+    #[test]
+    fn facts_checked_accepts_exactly_the_declared_facts_with_allowed_values() {
+        use crate::rules::FactType;
+        let fact = |id: &str, kind, values: Vec<Value>, min| Fact {
+            id: Id::from(id),
+            kind,
+            values,
+            min,
+            max: None,
+            question: String::new(),
+        };
+        let declared = [
+            fact("a", FactType::Number, vec![], Some(0.0)),
+            fact("t", FactType::String, vec![Value::from("x"), Value::from("y")], None),
+        ];
+        let mut s = Symbols::new(declared.iter().map(|f| &f.id));
+        // A rule may test a name no fact declares: it has a slot, but is no valid fact.
+        compile(&mut s, r#"{"fact":"u","eq":1}"#);
+        let ok = |r: &Request| s.facts_checked(r, &declared).is_some();
+        assert!(ok(&Request::new("n")));
+        assert!(ok(&Request::new("n").fact("a", 1.0).fact("t", "y")));
+        assert!(!ok(&Request::new("n").fact("a", -1.0)));
+        assert!(!ok(&Request::new("n").fact("a", "1")));
+        assert!(!ok(&Request::new("n").fact("t", "z")));
+        assert!(!ok(&Request::new("n").fact("u", 1.0)));
+        assert!(!ok(&Request::new("n").fact("zzz", 1.0)));
+        assert!(!ok(&Request::new("n").fact("need", "n")));
+        // What it reads is what `facts` reads.
+        let r = Request::new("n").fact("a", 2.0).fact("t", "x");
+        let (Some(a), b) = (s.facts_checked(&r, &declared), s.facts(&r)) else {
+            panic!("valid request")
+        };
+        assert_eq!(format!("{:?}", a.vals), format!("{:?}", b.vals));
     }
 }

@@ -1093,13 +1093,13 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Resolve through the indexes; the explanation names the deciding rule only.
+    /// Resolve through the indexes, with the request's values already read; the explanation
+    /// names the deciding rule only.
     #[inline]
-    pub(crate) fn resolve(&self, ctx: &Ctx<'_>) -> Resolution {
+    pub(crate) fn resolve(&self, ctx: &Ctx<'_>, facts: &Facts<'_>) -> Resolution {
         let req = ctx.req;
-        let facts = self.comp.rule_index.symbols.facts(req);
-        let lists = self.comp.rule_index.lists_for(&facts);
-        let decision = self.decide_with(req, &facts, Merge::new(lists), |_, _, _| {});
+        let lists = self.comp.rule_index.lists_for(facts);
+        let decision = self.decide_with(req, facts, Merge::new(lists), |_, _, _| {});
         let (outcome, pos) = match decision {
             Decision::NeedsInfo { unknown, needing } => (
                 Outcome::NeedsInfo {

@@ -9,6 +9,7 @@ use super::time::check_range;
 use super::validate::{self, desk_hint};
 use super::{Request, RequestError, RequestTime, Resolution, Trace};
 use crate::compile::Compiled;
+use crate::compile::fast::Facts;
 use crate::model::Org;
 use crate::rules::RuleSet;
 use crate::status::{Overlay, StatusError, StatusUpdate};
@@ -122,7 +123,7 @@ impl Router {
     /// exceeds the best cost), k desks looked at per group (cheapest first). No allocation
     /// besides the answer itself.
     pub fn resolve(&self, req: &Request) -> Result<Resolution, RequestError> {
-        self.run(req, |e, ctx| e.resolve(ctx))
+        self.run(req, |e, ctx, facts| e.resolve(ctx, &facts))
     }
 
     /// Resolve with a full explanation: every rule evaluated, with its verdict and why, and
@@ -135,25 +136,36 @@ impl Router {
     /// # Complexity
     /// O(R + C): every rule and every desk with the capability.
     pub fn explain(&self, req: &Request) -> Result<Resolution, RequestError> {
-        self.run(req, |e, ctx| e.explain(ctx))
+        self.run(req, |e, ctx, _| e.explain(ctx))
     }
 
-    /// Validate the request, then answer it with an engine over today's status.
+    /// Validate the request, then answer it with an engine over today's status. The
+    /// request's facts are checked as they are read for the rules (one lookup each); the
+    /// full check runs only to say what is wrong.
     #[inline]
     fn run(
         &self,
         req: &Request,
-        answer: impl FnOnce(&Engine<'_>, &Ctx<'_>) -> Resolution,
+        answer: impl FnOnce(&Engine<'_>, &Ctx<'_>, Facts<'_>) -> Resolution,
     ) -> Result<Resolution, RequestError> {
-        let checked = validate::check(
-            &validate::Fast(&self.compiled, &self.rules),
-            &self.compiled.zone,
-            &self.org,
-            &self.rules,
-            req,
-        )?;
+        let names = validate::Fast(&self.compiled, &self.rules);
+        let (origin, unit) = validate::check_place(&names, &self.org, req)?;
+        let symbols = &self.compiled.rule_index.symbols;
+        let facts = match symbols.facts_checked(req, &self.rules.facts) {
+            Some(facts) => facts,
+            None => {
+                validate::check_facts(&names, &self.rules, req)?;
+                symbols.facts(req)
+            }
+        };
+        let at = validate::check_time(&self.compiled.zone, req)?;
+        let checked = validate::Checked { origin, unit, at };
         let status = self.status.load();
-        Ok(answer(&self.engine(&status), &Ctx::new(req, checked)))
+        Ok(answer(
+            &self.engine(&status),
+            &Ctx::new(req, checked),
+            facts,
+        ))
     }
 
     fn engine<'a>(&'a self, status: &'a Overlay) -> Engine<'a> {

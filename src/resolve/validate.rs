@@ -78,6 +78,21 @@ pub(crate) fn check(
     rules: &RuleSet,
     req: &Request,
 ) -> Result<Checked, RequestError> {
+    let (origin, unit) = check_place(names, org, req)?;
+    check_facts(names, rules, req)?;
+    Ok(Checked {
+        origin,
+        unit,
+        at: check_time(zone, req)?,
+    })
+}
+
+/// The first steps of [`check`]: a need, and a known site and unit.
+pub(crate) fn check_place(
+    names: &impl Lookup,
+    org: &Org,
+    req: &Request,
+) -> Result<(Option<SiteIx>, Option<UnitIx>), RequestError> {
     if req.need.trim().is_empty() {
         return Err(RequestError::EmptyNeed);
     }
@@ -95,6 +110,15 @@ pub(crate) fn check(
             hint: hint(org.units.iter().map(|x| x.id.as_str()), u),
         })?),
     };
+    Ok((origin, unit))
+}
+
+/// The step of [`check`] after [`check_place`]: declared facts with allowed values.
+pub(crate) fn check_facts(
+    names: &impl Lookup,
+    rules: &RuleSet,
+    req: &Request,
+) -> Result<(), RequestError> {
     for (name, value) in &req.facts {
         // Declared facts never have a reserved name (the rules loader rejects them), so
         // the reserved names are only looked at for a fact that is not declared.
@@ -113,11 +137,14 @@ pub(crate) fn check(
             }
         }
     }
-    let at = match req.at {
-        None => None,
-        Some(t) => Some(zone.moment(t).map_err(RequestError::BadValue)?),
-    };
-    Ok(Checked { origin, unit, at })
+    Ok(())
+}
+
+/// The last step of [`check`]: a time in range, as a [`Moment`].
+pub(crate) fn check_time(zone: &Offsets, req: &Request) -> Result<Option<Moment>, RequestError> {
+    req.at
+        .map(|t| zone.moment(t).map_err(RequestError::BadValue))
+        .transpose()
 }
 
 /// The closest desk id to `id`, for an unknown-desk error.
