@@ -564,7 +564,12 @@ mod tests {
         };
         let declared = [
             fact("a", FactType::Number, vec![], Some(0.0)),
-            fact("t", FactType::String, vec![Value::from("x"), Value::from("y")], None),
+            fact(
+                "t",
+                FactType::String,
+                vec![Value::from("x"), Value::from("y")],
+                None,
+            ),
         ];
         let mut s = Symbols::new(declared.iter().map(|f| &f.id));
         // A rule may test a name no fact declares: it has a slot, but is no valid fact.

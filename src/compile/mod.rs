@@ -591,6 +591,59 @@ impl UnitTree {
     }
 }
 
+/// The desks sorted by their unit's pre-order number: the desks of a unit's subtree (a
+/// pre-order interval, [`UnitTree::interval`]) are one range.
+#[derive(Debug, Default)]
+pub(crate) struct UnitDesks {
+    desks: Vec<DeskIx>,
+    /// Per pre-order number `p`, the position in `desks` of the first desk whose unit's
+    /// number is `p` or more; one more entry at the end.
+    start: Vec<u32>,
+}
+
+impl UnitDesks {
+    fn build(hot: &[DeskHot], n_units: usize) -> UnitDesks {
+        let mut start = vec![0u32; n_units + 2];
+        for h in hot {
+            if let Some(c) = start.get_mut(h.unit_pre as usize + 1) {
+                *c += 1;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut next = start.clone();
+        let mut desks = vec![0; hot.len()];
+        for (d, h) in hot.iter().enumerate() {
+            if let Some(n) = next.get_mut(h.unit_pre as usize) {
+                if let Some(slot) = desks.get_mut(*n as usize) {
+                    *slot = d as DeskIx;
+                }
+                *n += 1;
+            }
+        }
+        start.pop();
+        UnitDesks { desks, start }
+    }
+
+    /// The desks whose unit's pre-order number is in `a..=b`.
+    #[inline]
+    pub(crate) fn within(&self, (a, b): (u32, u32)) -> &[DeskIx] {
+        let at = |p: u32| self.start.get(p as usize).copied();
+        match (
+            at(a),
+            at(b.saturating_add(1)).or(self.start.last().copied()),
+        ) {
+            (Some(x), Some(y)) if a <= b => self.desks.get(x as usize..y as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.desks.capacity() + self.start.capacity()) * 4
+    }
+}
+
 /// Everything [`Router`](crate::Router) precomputes.
 #[derive(Debug)]
 pub(crate) struct Compiled {
@@ -599,6 +652,8 @@ pub(crate) struct Compiled {
     pub rule_index: RuleIndex,
     pub caps: CapIndex,
     pub units: UnitTree,
+    /// Desks by the pre-order number of their unit, so a unit's subtree's desks are a range.
+    pub unit_desks: UnitDesks,
     /// Per origin site: (minutes, site) of every reachable site, itself first, ascending.
     pub by_travel: Vec<Box<[(u32, SiteIx)]>>,
     /// Per origin site: (site, minutes) of every reachable site, by site (for lookups).
@@ -850,12 +905,14 @@ impl Compiled {
             )
             .collect();
 
+        let unit_desks = UnitDesks::build(&hot, org.units.len());
         Compiled {
             rules: compiled_rules,
             rule_index,
             caps,
             zone: Offsets::shared(org.timezone),
             units,
+            unit_desks,
             by_travel,
             travel_rows,
             hot,
@@ -931,6 +988,7 @@ impl Compiled {
             + travel
             + self.hot.capacity() * std::mem::size_of::<DeskHot>()
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
+            + self.unit_desks.heap_bytes()
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
             + self.rule_index.heap_bytes()
     }

@@ -118,6 +118,12 @@ struct Pick {
     arrival: Option<Arrival>,
 }
 
+/// A rule's unit scope is searched desk by desk (instead of through the capability's site
+/// groups) when it holds at most this many desks...
+const SCOPED_DESKS_AT_MOST: usize = 256;
+/// ...and this many times fewer desks than offer the capability.
+const SCOPED_DESKS_SHARE: usize = 4;
+
 /// Arrival at a desk.
 pub(crate) use super::time::Moment as Arrival;
 
@@ -638,7 +644,13 @@ impl<'a> Engine<'a> {
                 best,
             );
         };
-        if let Some(cap) = q.crule.view {
+        if let Some(desks) = self.scoped_desks(q) {
+            for (d, h) in desks {
+                if let Some(t) = self.travel(ctx, h.site) {
+                    self.scan(ctx, q, std::iter::once((d, h)), t, true, false, &mut best);
+                }
+            }
+        } else if let Some(cap) = q.crule.view {
             match q.site {
                 SiteFilter::Nowhere => {}
                 SiteFilter::Only(s) => {
@@ -753,7 +765,13 @@ impl<'a> Engine<'a> {
         mut f: impl FnMut(DeskIx, DeskHot, u32, bool) -> bool,
     ) {
         let caps = &self.comp.caps;
-        if let Some(cap) = q.crule.view {
+        if let Some(desks) = self.scoped_desks(q) {
+            for (d, h) in desks {
+                if let Some(t) = self.travel(ctx, h.site) {
+                    f(d, h, t, true);
+                }
+            }
+        } else if let Some(cap) = q.crule.view {
             let mut group = |desks: &mut dyn Iterator<Item = (DeskIx, DeskHot)>, t: u32| {
                 for (d, h) in desks {
                     if !f(d, h, t, true) {
@@ -895,25 +913,30 @@ impl<'a> Engine<'a> {
         // Does any desk meet every demand, reachable or not? Only site groups whose
         // summary allows it are read; a rule scoped to one site reads that site's group.
         let caps = &self.comp.caps;
-        let found = q.crule.capability.is_some_and(|c| {
-            let group = |i: usize| {
-                caps.groups(c).get(i).is_some_and(|g| {
-                    self.may_pass(q, c, i, g)
-                        && self
-                            .rows(caps.desks(g), g.site)
-                            .any(|(d, h)| meets(d, &h, true))
-                })
-            };
-            // What the capability's desks have at best, all sites together, first.
-            let possible = caps
-                .summary(c)
-                .is_some_and(|sum| Self::bound_with(q, true, sum) == Stage::Language);
-            possible
-                && match q.site {
-                    SiteFilter::Nowhere => false,
-                    SiteFilter::Only(s) => caps.group_ix(c, s).is_some_and(group),
-                    SiteFilter::Any => (0..caps.groups(c).len()).any(group),
-                }
+        let scoped = self
+            .scoped_desks(q)
+            .map(|mut desks| desks.any(|(d, h)| meets(d, &h, true)));
+        let found = scoped.unwrap_or_else(|| {
+            q.crule.capability.is_some_and(|c| {
+                let group = |i: usize| {
+                    caps.groups(c).get(i).is_some_and(|g| {
+                        self.may_pass(q, c, i, g)
+                            && self
+                                .rows(caps.desks(g), g.site)
+                                .any(|(d, h)| meets(d, &h, true))
+                    })
+                };
+                // What the capability's desks have at best, all sites together, first.
+                let possible = caps
+                    .summary(c)
+                    .is_some_and(|sum| Self::bound_with(q, true, sum) == Stage::Language);
+                possible
+                    && match q.site {
+                        SiteFilter::Nowhere => false,
+                        SiteFilter::Only(s) => caps.group_ix(c, s).is_some_and(group),
+                        SiteFilter::Any => (0..caps.groups(c).len()).any(group),
+                    }
+            })
         }) || self
             .status
             .added(&q.rule.capability)
@@ -924,6 +947,33 @@ impl<'a> Engine<'a> {
         } else {
             Stage::Capability
         }
+    }
+
+    /// The desks of the rule's unit scope that offer its capability in the file, when the
+    /// scope holds few enough desks that reading them beats reading the capability's site
+    /// groups (whose desks a scope cuts across).
+    fn scoped_desks<'q>(
+        &'q self,
+        q: &Query<'_, '_>,
+    ) -> Option<impl Iterator<Item = (DeskIx, DeskHot)> + 'q> {
+        let c = q.crule.capability?;
+        let desks = self.comp.unit_desks.within(q.scope?);
+        if desks.len() > SCOPED_DESKS_AT_MOST
+            || desks.len() * SCOPED_DESKS_SHARE >= self.comp.caps.all(c).len()
+        {
+            return None;
+        }
+        Some(
+            desks
+                .iter()
+                .filter(move |&&d| {
+                    self.org
+                        .desks
+                        .get(d as usize)
+                        .is_some_and(|x| x.capability_ixs.contains(&c))
+                })
+                .map(move |&d| (d, self.comp.hot(d))),
+        )
     }
 
     /// Can any desk of site group `i` of entry `v` meet the rule's demands other than
