@@ -8,7 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
 use super::index::IdIndex;
-use super::source::{OrgSource, SpecStr};
+use super::source::{DeskRef, OrgSource, SpecStr};
 use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
@@ -159,7 +159,12 @@ impl Org {
 
     /// [`Org::from_spec`] from any [`OrgSource`]: the public spec, or the loader's view
     /// of the file's text. Every id is allocated once, here.
-    pub(crate) fn build<O: OrgSource>(spec: &O) -> Result<Org, Problems> {
+    pub(crate) fn build<O: OrgSource + Sync>(spec: &O) -> Result<Org, Problems> {
+        Org::build_with(spec, PARALLEL_DESKS)
+    }
+
+    /// [`Org::build`], reading the desks on two threads from `parallel_desks` desks on.
+    fn build_with<O: OrgSource + Sync>(spec: &O, parallel_desks: usize) -> Result<Org, Problems> {
         let mut problems: Vec<Problem> = Vec::new();
 
         let timezone = match spec.timezone() {
@@ -405,142 +410,57 @@ impl Org {
             }
         }
 
-        // Symbols.
-        let mut symbols: Vec<Id> = Vec::new();
-        let mut symbol_ix: IdMap<Id, SymIx> = IdMap::default();
-        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut IdMap<Id, SymIx>, s: &str) -> SymIx {
-            if let Some(&ix) = symbol_ix.get(s) {
-                return ix;
-            }
-            let ix = symbols.len() as SymIx;
-            let id = Id::from(s);
-            symbols.push(id.clone());
-            symbol_ix.insert(id, ix);
-            ix
-        }
-
-        // Desks (second pass).
-        let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
-        // Languages and documents are few: share one `Id` per distinct name, and one list
-        // per distinct list of them.
-        let mut names: IdMap<&str, Id> = IdMap::default();
-        let mut lists: IdMap<&[O::S], List<Id>> = IdMap::default();
-        let mut desks = Vec::with_capacity(desk_spec_ix.len());
-        for (k, (i, d)) in desk_spec_ix
-            .iter()
-            .filter_map(|&i| Some((i, spec.desk(i)?)))
-            .enumerate()
-        {
-            let id = desk_ids.get(k).cloned().unwrap_or_else(|| Id::from(d.id));
-            // Paths are formatted only when a reference is wrong.
-            let unit = lookup_with(
-                &mut problems,
-                &unit_ix,
-                "unit",
-                || format!("desks[{i}].unit"),
-                d.unit,
-            );
-            let site = lookup_with(
-                &mut problems,
-                &site_ix,
-                "site",
-                || format!("desks[{i}].site"),
-                d.site,
-            );
-            let hours = match d.hours {
-                None => Hours::always(),
-                Some(text) => match hours_cache.get(text) {
-                    Some(h) => h.clone(),
-                    None => match Hours::parse(text, spec.holidays()) {
-                        Ok(h) => {
-                            hours_cache.insert(text, h.clone());
-                            h
-                        }
-                        Err(e) => {
-                            problems.push(
-                                Problem::error(
-                                    ProblemKind::MalformedHours,
-                                    format!("desks[{i}].hours"),
-                                    format!("malformed opening hours `{text}`: {}", e.message()),
-                                )
-                                .with_id(id.clone())
-                                .with_hint(
-                                    "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
-                                ),
-                            );
-                            Hours::always()
-                        }
-                    },
+        // Desks (second pass): where each desk is (unit, site, hours, languages,
+        // documents) and what it offers (capabilities, referrals, interned as symbols) are
+        // independent, so a large organization reads them on two threads. Each part keeps
+        // its problems with the desk's position, and they are merged in the order one
+        // thread would have found them; the result is the same `Org` either way.
+        let desks_in = DesksIn {
+            spec,
+            spec_ix: &desk_spec_ix,
+            ids: &desk_ids,
+        };
+        let place = || {
+            desks_in.places(
+                &Tables {
+                    sites: &sites,
+                    site_ix: &site_ix,
+                    units: &units,
+                    unit_ix: &unit_ix,
                 },
+                spec.holidays(),
+            )
+        };
+        let offer = || desks_in.offers(&desk_table);
+        let ((places, place_problems), (offers, symbols, symbol_ix, offer_problems)) =
+            if desk_spec_ix.len() >= parallel_desks {
+                both(place, offer)
+            } else {
+                (place(), offer())
             };
-            let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
-            for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
-                if c.trim().is_empty() {
-                    check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
-                }
-                let ix = intern(&mut symbols, &mut symbol_ix, c);
-                if capability_ixs.contains(&ix) {
-                    problems.push(
-                        Problem::warning(
-                            ProblemKind::DuplicateId,
-                            format!("desks[{i}].capabilities[{j}]"),
-                            format!("capability `{c}` is listed twice"),
-                        )
-                        .with_id(id.clone()),
-                    );
-                    continue;
-                }
-                capability_ixs.push(ix);
-            }
-            let capabilities: Box<[Id]> = capability_ixs
-                .iter()
-                .filter_map(|&c| symbols.get(c as usize).cloned())
-                .collect();
-            let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
-            let mut refers: Vec<(Id, Id)> = Vec::new();
-            let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
-            for (need, to) in d.refers {
-                let (need, to): (&str, &str) = (need, to);
-                let target = lookup_with(
-                    &mut problems,
-                    &desk_table,
-                    "desk",
-                    || format!("desks[{i}].refers.{need}"),
-                    to,
-                );
-                if let Some(t) = target {
-                    let n = intern(&mut symbols, &mut symbol_ix, need);
-                    let to = desk_ids
-                        .get(t as usize)
-                        .cloned()
-                        .unwrap_or_else(|| Id::from(to));
-                    refers.push((symbols[n as usize].clone(), to));
-                    refers_ix.push((n, t));
-                }
-            }
-            desks.push(Desk {
-                name: d.name.map(Id::from).unwrap_or_else(|| id.clone()),
+        problems.extend(merge_by_desk(place_problems, offer_problems));
+        let desks: Vec<Desk> = places
+            .into_iter()
+            .zip(offers)
+            .zip(desk_ids)
+            .map(|((p, o), id)| Desk {
+                name: p.name.unwrap_or_else(|| id.clone()),
                 id,
-                // Share the unit's and site's ids rather than copying the strings per desk.
-                unit: unit
-                    .and_then(|u| units.get(u as usize))
-                    .map_or_else(|| Id::from(d.unit), |u| u.id.clone()),
-                site: site
-                    .and_then(|s| sites.get(s as usize))
-                    .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
-                capabilities,
-                authority: d.authority,
-                languages: shared_list(&mut lists, &mut names, d.languages),
-                hours,
-                wait_minutes: d.wait_minutes,
-                requires: shared_list(&mut lists, &mut names, d.requires),
-                refers: refers.into(),
-                unit_ix: unit.unwrap_or(0),
-                site_ix: site.unwrap_or(0),
-                capability_ixs,
-                refers_ix: refers_ix.into(),
-            });
-        }
+                unit: p.unit,
+                site: p.site,
+                capabilities: o.capabilities,
+                authority: p.authority,
+                languages: p.languages,
+                hours: p.hours,
+                wait_minutes: p.wait_minutes,
+                requires: p.requires,
+                refers: o.refers,
+                unit_ix: p.unit_ix,
+                site_ix: p.site_ix,
+                capability_ixs: o.capability_ixs,
+                refers_ix: o.refers_ix,
+            })
+            .collect();
 
         problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
         if problems.iter().any(Problem::is_error) {
@@ -829,6 +749,250 @@ impl Org {
     }
 }
 
+/// Organizations with at least this many desks read their desks on two threads (below it,
+/// a thread costs more than it saves).
+const PARALLEL_DESKS: usize = 20_000;
+
+/// Run two jobs, `b` on a second thread when one can be started (else after `a`).
+fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send + Copy,
+) -> (A, B) {
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new()
+            .name("rightdesk-org".to_owned())
+            .spawn_scoped(s, b);
+        let ra = a();
+        let rb = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(rb) => rb,
+                Err(payload) => std::panic::resume_unwind(payload),
+            },
+            Err(_) => b(),
+        };
+        (ra, rb)
+    })
+}
+
+/// Problems found about desks, each with the desk's position, in desk order.
+type DeskProblems = Vec<(usize, Problem)>;
+
+/// The problems of the two parts of the desks' second pass, in the order one pass
+/// over the desks finds them: by desk, where-problems before offer-problems.
+fn merge_by_desk(a: DeskProblems, b: DeskProblems) -> impl Iterator<Item = Problem> {
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some((ka, _)), Some((kb, _))) if kb < ka => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+    .map(|(_, p)| p)
+}
+
+/// The sites and units a desk's references are looked up in.
+struct Tables<'a> {
+    sites: &'a [Site],
+    site_ix: &'a IdMap<Id, SiteIx>,
+    units: &'a [Unit],
+    unit_ix: &'a IdMap<Id, UnitIx>,
+}
+
+/// Where a desk is and what it is like: the first part of building it.
+struct DeskPlace {
+    name: Option<Id>,
+    unit: Id,
+    site: Id,
+    unit_ix: UnitIx,
+    site_ix: SiteIx,
+    authority: u32,
+    wait_minutes: u32,
+    hours: Hours,
+    languages: List<Id>,
+    requires: List<Id>,
+}
+
+/// What a desk offers: the second part of building it.
+struct DeskOffer {
+    capabilities: Box<[Id]>,
+    capability_ixs: Box<[SymIx]>,
+    refers: List<(Id, Id)>,
+    refers_ix: List<(SymIx, DeskIx)>,
+}
+
+/// The desks being built: the spec, and the position in it and id of each desk kept.
+struct DesksIn<'a, O> {
+    spec: &'a O,
+    spec_ix: &'a [usize],
+    ids: &'a [Id],
+}
+
+impl<O: OrgSource> DesksIn<'_, O> {
+    /// Each kept desk, with its position among them, its position in the spec and its id.
+    fn each(&self) -> impl Iterator<Item = (usize, usize, DeskRef<'_, O::S>, &Id)> {
+        self.spec_ix
+            .iter()
+            .zip(self.ids)
+            .enumerate()
+            .filter_map(|(k, (&i, id))| Some((k, i, self.spec.desk(i)?, id)))
+    }
+
+    /// Unit, site, hours, languages and documents of every desk.
+    fn places(&self, t: &Tables<'_>, holidays: Option<&str>) -> (Vec<DeskPlace>, DeskProblems) {
+        let mut problems: DeskProblems = Vec::new();
+        let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
+        // Languages and documents are few: share one `Id` per distinct name, and one list
+        // per distinct list of them.
+        let mut names: IdMap<&str, Id> = IdMap::default();
+        let mut lists: IdMap<&[O::S], List<Id>> = IdMap::default();
+        let mut out = Vec::with_capacity(self.spec_ix.len());
+        for (k, i, d, id) in self.each() {
+            let mut found: Vec<Problem> = Vec::new();
+            // Paths are formatted only when a reference is wrong.
+            let unit = lookup_with(
+                &mut found,
+                t.unit_ix,
+                "unit",
+                || format!("desks[{i}].unit"),
+                d.unit,
+            );
+            let site = lookup_with(
+                &mut found,
+                t.site_ix,
+                "site",
+                || format!("desks[{i}].site"),
+                d.site,
+            );
+            let hours = match d.hours {
+                None => Hours::always(),
+                Some(text) => match hours_cache.get(text) {
+                    Some(h) => h.clone(),
+                    None => match Hours::parse(text, holidays) {
+                        Ok(h) => {
+                            hours_cache.insert(text, h.clone());
+                            h
+                        }
+                        Err(e) => {
+                            found.push(
+                                Problem::error(
+                                    ProblemKind::MalformedHours,
+                                    format!("desks[{i}].hours"),
+                                    format!("malformed opening hours `{text}`: {}", e.message()),
+                                )
+                                .with_id(id.clone())
+                                .with_hint(
+                                    "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
+                                ),
+                            );
+                            Hours::always()
+                        }
+                    },
+                },
+            };
+            problems.extend(found.into_iter().map(|p| (k, p)));
+            out.push(DeskPlace {
+                name: d.name.map(Id::from),
+                // Share the unit's and site's ids rather than copying the strings per desk.
+                unit: unit
+                    .and_then(|u| t.units.get(u as usize))
+                    .map_or_else(|| Id::from(d.unit), |u| u.id.clone()),
+                site: site
+                    .and_then(|s| t.sites.get(s as usize))
+                    .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
+                unit_ix: unit.unwrap_or(0),
+                site_ix: site.unwrap_or(0),
+                authority: d.authority,
+                wait_minutes: d.wait_minutes,
+                hours,
+                languages: shared_list(&mut lists, &mut names, d.languages),
+                requires: shared_list(&mut lists, &mut names, d.requires),
+            });
+        }
+        (out, problems)
+    }
+
+    /// Capabilities and referrals of every desk, and the symbols they intern, in order of
+    /// first appearance.
+    fn offers(
+        &self,
+        desk_table: &DeskTable<'_>,
+    ) -> (Vec<DeskOffer>, Vec<Id>, IdMap<Id, SymIx>, DeskProblems) {
+        let mut problems: DeskProblems = Vec::new();
+        let mut symbols: Vec<Id> = Vec::new();
+        let mut symbol_ix: IdMap<Id, SymIx> = IdMap::default();
+        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut IdMap<Id, SymIx>, s: &str) -> SymIx {
+            if let Some(&ix) = symbol_ix.get(s) {
+                return ix;
+            }
+            let ix = symbols.len() as SymIx;
+            let id = Id::from(s);
+            symbols.push(id.clone());
+            symbol_ix.insert(id, ix);
+            ix
+        }
+        let mut out = Vec::with_capacity(self.spec_ix.len());
+        for (k, i, d, id) in self.each() {
+            let mut found: Vec<Problem> = Vec::new();
+            let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
+            for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
+                if c.trim().is_empty() {
+                    check_id(&mut found, &format!("desks[{i}].capabilities[{j}]"), c);
+                }
+                let ix = intern(&mut symbols, &mut symbol_ix, c);
+                if capability_ixs.contains(&ix) {
+                    found.push(
+                        Problem::warning(
+                            ProblemKind::DuplicateId,
+                            format!("desks[{i}].capabilities[{j}]"),
+                            format!("capability `{c}` is listed twice"),
+                        )
+                        .with_id(id.clone()),
+                    );
+                    continue;
+                }
+                capability_ixs.push(ix);
+            }
+            let capabilities: Box<[Id]> = capability_ixs
+                .iter()
+                .filter_map(|&c| symbols.get(c as usize).cloned())
+                .collect();
+            let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
+            let mut refers: Vec<(Id, Id)> = Vec::new();
+            let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
+            for (need, to) in d.refers {
+                let (need, to): (&str, &str) = (need, to);
+                let target = lookup_with(
+                    &mut found,
+                    desk_table,
+                    "desk",
+                    || format!("desks[{i}].refers.{need}"),
+                    to,
+                );
+                if let Some(t) = target {
+                    let n = intern(&mut symbols, &mut symbol_ix, need);
+                    let to = self
+                        .ids
+                        .get(t as usize)
+                        .cloned()
+                        .unwrap_or_else(|| Id::from(to));
+                    if let Some(need) = symbols.get(n as usize) {
+                        refers.push((need.clone(), to));
+                        refers_ix.push((n, t));
+                    }
+                }
+            }
+            problems.extend(found.into_iter().map(|p| (k, p)));
+            out.push(DeskOffer {
+                capabilities,
+                capability_ixs,
+                refers: refers.into(),
+                refers_ix: refers_ix.into(),
+            });
+        }
+        (out, symbols, symbol_ix, problems)
+    }
+}
+
 /// The shared list of ids for these names (languages or documents).
 fn shared_list<'a, S: SpecStr>(
     lists: &mut IdMap<&'a [S], List<Id>>,
@@ -979,4 +1143,59 @@ fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{self, OrgShape};
+
+    /// Everything an organization holds that does not depend on a hasher's seed.
+    fn contents(org: &Result<Org, Problems>) -> String {
+        match org {
+            Ok(o) => format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                o.sites,
+                o.units,
+                o.desks,
+                o.symbols,
+                o.warnings,
+                o.to_spec()
+            ),
+            Err(p) => format!("{p:?}"),
+        }
+    }
+
+    #[test]
+    fn desks_read_on_two_threads_build_the_same_organization() {
+        let mut spec = synth::org(&OrgShape::new(3_000).seed(7));
+        for (k, d) in spec.desks.iter_mut().enumerate().step_by(97) {
+            // Warnings: a capability listed twice, a referral to a need no desk offers.
+            if let Some(c) = d.capabilities.first().cloned() {
+                d.capabilities.push(c);
+            }
+            d.refers.insert(format!("need{}", k % 5), "d0".to_owned());
+        }
+        let ok = spec.clone();
+        let one = Org::build_with(&ok, usize::MAX);
+        let two = Org::build_with(&ok, 0);
+        assert!(one.as_ref().is_ok_and(|o| !o.warnings.is_empty()));
+        assert_eq!(contents(&one), contents(&two));
+        // Errors in both parts of a desk, on many desks: same problems, same order.
+        for (k, d) in spec.desks.iter_mut().enumerate().step_by(89) {
+            match k % 4 {
+                0 => d.unit = format!("nope{k}"),
+                1 => d.hours = Some("Mo-Zz 25:00".to_owned()),
+                2 => d.capabilities.push(" ".to_owned()),
+                _ => {
+                    d.refers.insert("x".to_owned(), format!("gone{k}"));
+                    d.site = "nowhere".to_owned();
+                }
+            }
+        }
+        let one = Org::build_with(&spec, usize::MAX);
+        let two = Org::build_with(&spec, 0);
+        assert!(one.as_ref().is_err_and(|p| p.0.len() > 30));
+        assert_eq!(contents(&one), contents(&two));
+    }
 }
