@@ -1,4 +1,5 @@
-//! Load and compile time: JSON text -> OrgSpec -> Org -> RuleSet -> Router.
+//! Load and compile time: JSON text -> OrgSpec -> Org -> RuleSet -> Router, step by step
+//! and with `load::router_from_str`.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rightdesk::Router;
-use rightdesk::load::{self, Format};
+use rightdesk::load::{self, Format, Source};
 
 fn phases(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
@@ -60,6 +61,20 @@ fn phases(c: &mut Criterion) {
             t_load_rules,
             t_router,
             t_load_org + t_load_rules + t_router
+        );
+        drop(router);
+        // The same, in one call: the rules' text is read while the organization is built.
+        let t = Instant::now();
+        let router = load::router_from_str(
+            Source::new(&org_text, Format::Json),
+            Source::new(&rules_text, Format::Json),
+        )
+        .unwrap();
+        let t_together = t.elapsed();
+        eprintln!(
+            "load {}: load::router_from_str (org and rules text -> Router) {:?}",
+            size.label(),
+            t_together
         );
         drop(router);
         if size.desks > 100_000 {
