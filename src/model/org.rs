@@ -286,158 +286,169 @@ impl Org {
             unit_ids.push(id);
         }
 
-        // Desks (first pass: ids).
-        let desks_of = || (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?)));
-        let mut desk_ix = IdIndex::with_capacity(spec.desk_count());
-        let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desk_count());
-        let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
-        for (i, d) in desks_of() {
-            let id = Id::from(d.id);
-            if d.id.trim().is_empty() {
-                check_id(&mut problems, &format!("desks[{i}].id"), d.id);
-            }
-            let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
-            if desk_ix
-                .insert(&id, desk_spec_ix.len() as DeskIx, key)
-                .is_err()
-            {
-                problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
-                continue;
-            }
-            desk_spec_ix.push(i);
-            desk_ids.push(id);
-        }
-        let desk_table = DeskTable {
-            index: &desk_ix,
-            ids: &desk_ids,
+        // The desks: where each desk is (unit, site, hours, languages, documents) needs
+        // no desk ids, so a large organization reads it on a second thread while this one
+        // indexes the desk ids, links the units and reads what each desk offers
+        // (capabilities, referrals, interned as symbols). Each part keeps its problems with
+        // the desk's position, and they are put in the order one thread finds them: the
+        // result is the same `Org` either way.
+        let tables = Tables {
+            sites: &sites,
+            site_ix: &site_ix,
+            unit_ids: &unit_ids,
+            unit_ix: &unit_ix,
         };
-        // A duplicate is not built, but its references are still checked, so that one
-        // load reports every error.
-        for (i, d) in desks_of() {
-            if desk_spec_ix.binary_search(&i).is_err() {
-                lookup(
-                    &mut problems,
-                    &unit_ix,
-                    "unit",
-                    &format!("desks[{i}].unit"),
-                    d.unit,
-                );
-                lookup(
-                    &mut problems,
-                    &site_ix,
-                    "site",
-                    &format!("desks[{i}].site"),
-                    d.site,
-                );
-            }
-        }
-
-        // Units (second pass: references).
-        let mut units = Vec::with_capacity(unit_spec_ix.len());
-        for (k, (i, u)) in unit_spec_ix
-            .iter()
-            .filter_map(|&i| Some((i, spec.unit(i)?)))
-            .enumerate()
-        {
-            let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(u.id));
-            let parent_ix = u.parent.and_then(|p| {
-                lookup_with(
-                    &mut problems,
-                    &unit_ix,
-                    "unit",
-                    || format!("units[{i}].parent"),
-                    p,
-                )
-            });
-            let duty_desk_ix = u.duty_desk.and_then(|d| {
-                lookup_with(
-                    &mut problems,
-                    &desk_table,
-                    "desk",
-                    || format!("units[{i}].duty_desk"),
-                    d,
-                )
-            });
-            units.push(Unit {
-                name: u.name.map(Id::from).unwrap_or_else(|| id.clone()),
-                id,
-                // Share the parent's and the duty desk's ids rather than copying the strings.
-                parent: parent_ix
-                    .and_then(|p| unit_ids.get(p as usize).cloned())
-                    .or_else(|| u.parent.map(Id::from)),
-                duty_desk: duty_desk_ix
-                    .and_then(|d| desk_ids.get(d as usize).cloned())
-                    .or_else(|| u.duty_desk.map(Id::from)),
-                parent_ix,
-                duty_desk_ix,
-            });
-        }
-        // Chain-of-command cycles: walk up from each unit.
-        let mut reported_cycle = vec![false; units.len()];
-        for start in 0..units.len() {
-            let mut seen: Vec<usize> = Vec::new();
-            let mut cur = Some(start);
-            while let Some(u) = cur {
-                if let Some(pos) = seen.iter().position(|&s| s == u) {
-                    let cycle = &seen[pos..];
-                    if cycle.iter().all(|&c| !reported_cycle[c]) {
-                        for &c in cycle {
-                            reported_cycle[c] = true;
-                        }
-                        let names: Vec<&str> =
-                            cycle.iter().map(|&c| units[c].id.as_str()).collect();
-                        let first = cycle[0];
-                        problems.push(
-                            Problem::error(
-                                ProblemKind::CommandCycle,
-                                format!("units[{}].parent", unit_spec_ix[first]),
-                                format!(
-                                    "the chain of command loops: {} -> {}",
-                                    names.join(" -> "),
-                                    names[0]
-                                ),
-                            )
-                            .with_id(units[first].id.clone())
-                            .with_hint(
-                                "a unit's parent must be above it; remove one `parent` link",
-                            ),
-                        );
-                    }
-                    break;
+        let place = || places(spec, &tables, spec.holidays());
+        let rest = || {
+            let mut problems: Vec<Problem> = Vec::new();
+            // Desks (first pass: ids).
+            let desks_of = || (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?)));
+            let mut desk_ix = IdIndex::with_capacity(spec.desk_count());
+            let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desk_count());
+            let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
+            for (i, d) in desks_of() {
+                let id = Id::from(d.id);
+                if d.id.trim().is_empty() {
+                    check_id(&mut problems, &format!("desks[{i}].id"), d.id);
                 }
-                seen.push(u);
-                cur = units[u].parent_ix.map(|p| p as usize);
+                let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
+                if desk_ix
+                    .insert(&id, desk_spec_ix.len() as DeskIx, key)
+                    .is_err()
+                {
+                    problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
+                    continue;
+                }
+                desk_spec_ix.push(i);
+                desk_ids.push(id);
             }
-        }
-
-        // Desks (second pass): where each desk is (unit, site, hours, languages,
-        // documents) and what it offers (capabilities, referrals, interned as symbols) are
-        // independent, so a large organization reads them on two threads. Each part keeps
-        // its problems with the desk's position, and they are merged in the order one
-        // thread would have found them; the result is the same `Org` either way.
-        let desks_in = DesksIn {
-            spec,
-            spec_ix: &desk_spec_ix,
-            ids: &desk_ids,
-        };
-        let place = || {
-            desks_in.places(
-                &Tables {
-                    sites: &sites,
-                    site_ix: &site_ix,
-                    units: &units,
-                    unit_ix: &unit_ix,
-                },
-                spec.holidays(),
-            )
-        };
-        let offer = || desks_in.offers(&desk_table);
-        let ((places, place_problems), (offers, symbols, symbol_ix, offer_problems)) =
-            if desk_spec_ix.len() >= parallel_desks {
-                both(place, offer)
-            } else {
-                (place(), offer())
+            let desk_table = DeskTable {
+                index: &desk_ix,
+                ids: &desk_ids,
             };
+            // A duplicate is not built, but its references are still checked, so that one
+            // load reports every error.
+            for (i, d) in desks_of() {
+                if desk_spec_ix.binary_search(&i).is_err() {
+                    lookup(
+                        &mut problems,
+                        &unit_ix,
+                        "unit",
+                        &format!("desks[{i}].unit"),
+                        d.unit,
+                    );
+                    lookup(
+                        &mut problems,
+                        &site_ix,
+                        "site",
+                        &format!("desks[{i}].site"),
+                        d.site,
+                    );
+                }
+            }
+
+            // Units (second pass: references).
+            let mut units = Vec::with_capacity(unit_spec_ix.len());
+            for (k, (i, u)) in unit_spec_ix
+                .iter()
+                .filter_map(|&i| Some((i, spec.unit(i)?)))
+                .enumerate()
+            {
+                let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(u.id));
+                let parent_ix = u.parent.and_then(|p| {
+                    lookup_with(
+                        &mut problems,
+                        &unit_ix,
+                        "unit",
+                        || format!("units[{i}].parent"),
+                        p,
+                    )
+                });
+                let duty_desk_ix = u.duty_desk.and_then(|d| {
+                    lookup_with(
+                        &mut problems,
+                        &desk_table,
+                        "desk",
+                        || format!("units[{i}].duty_desk"),
+                        d,
+                    )
+                });
+                units.push(Unit {
+                    name: u.name.map(Id::from).unwrap_or_else(|| id.clone()),
+                    id,
+                    // Share the parent's and the duty desk's ids rather than copying the strings.
+                    parent: parent_ix
+                        .and_then(|p| unit_ids.get(p as usize).cloned())
+                        .or_else(|| u.parent.map(Id::from)),
+                    duty_desk: duty_desk_ix
+                        .and_then(|d| desk_ids.get(d as usize).cloned())
+                        .or_else(|| u.duty_desk.map(Id::from)),
+                    parent_ix,
+                    duty_desk_ix,
+                });
+            }
+            // Chain-of-command cycles: walk up from each unit.
+            let mut reported_cycle = vec![false; units.len()];
+            for start in 0..units.len() {
+                let mut seen: Vec<usize> = Vec::new();
+                let mut cur = Some(start);
+                while let Some(u) = cur {
+                    if let Some(pos) = seen.iter().position(|&s| s == u) {
+                        let cycle = &seen[pos..];
+                        if cycle.iter().all(|&c| !reported_cycle[c]) {
+                            for &c in cycle {
+                                reported_cycle[c] = true;
+                            }
+                            let names: Vec<&str> =
+                                cycle.iter().map(|&c| units[c].id.as_str()).collect();
+                            let first = cycle[0];
+                            problems.push(
+                                Problem::error(
+                                    ProblemKind::CommandCycle,
+                                    format!("units[{}].parent", unit_spec_ix[first]),
+                                    format!(
+                                        "the chain of command loops: {} -> {}",
+                                        names.join(" -> "),
+                                        names[0]
+                                    ),
+                                )
+                                .with_id(units[first].id.clone())
+                                .with_hint(
+                                    "a unit's parent must be above it; remove one `parent` link",
+                                ),
+                            );
+                        }
+                        break;
+                    }
+                    seen.push(u);
+                    cur = units[u].parent_ix.map(|p| p as usize);
+                }
+            }
+
+            let desks_in = DesksIn {
+                spec,
+                spec_ix: &desk_spec_ix,
+                ids: &desk_ids,
+            };
+            let desk_table = DeskTable {
+                index: &desk_ix,
+                ids: &desk_ids,
+            };
+            let offered = desks_in.offers(&desk_table);
+            (desk_ix, desk_spec_ix, desk_ids, units, problems, offered)
+        };
+        let (
+            (desk_ix, desk_spec_ix, desk_ids, units, rest_problems, offered),
+            (all_places, all_place_problems),
+        ) = if spec.desk_count() >= parallel_desks {
+            both(rest, place)
+        } else {
+            (rest(), place())
+        };
+        let (offers, symbols, symbol_ix, offer_problems) = offered;
+        problems.extend(rest_problems);
+        // Only the desks kept (not a duplicate id), numbered among them.
+        let (places, place_problems) = kept_places(all_places, all_place_problems, &desk_spec_ix);
         problems.extend(merge_by_desk(place_problems, offer_problems));
         let desks: Vec<Desk> = places
             .into_iter()
@@ -794,7 +805,7 @@ fn merge_by_desk(a: DeskProblems, b: DeskProblems) -> impl Iterator<Item = Probl
 struct Tables<'a> {
     sites: &'a [Site],
     site_ix: &'a IdMap<Id, SiteIx>,
-    units: &'a [Unit],
+    unit_ids: &'a [Id],
     unit_ix: &'a IdMap<Id, UnitIx>,
 }
 
@@ -820,6 +831,109 @@ struct DeskOffer {
     refers_ix: List<(SymIx, DeskIx)>,
 }
 
+/// Unit, site, hours, languages and documents of every desk of the spec (duplicates
+/// included), problems numbered by position in the spec.
+fn places<'s, O: OrgSource>(
+    spec: &'s O,
+    t: &Tables<'_>,
+    holidays: Option<&str>,
+) -> (Vec<DeskPlace>, DeskProblems) {
+    let mut problems: DeskProblems = Vec::new();
+    let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
+    // Languages and documents are few: share one `Id` per distinct name, and one list
+    // per distinct list of them.
+    let mut names: IdMap<&str, Id> = IdMap::default();
+    let mut lists: IdMap<&'s [O::S], List<Id>> = IdMap::default();
+    let mut out = Vec::with_capacity(spec.desk_count());
+    for (i, d) in (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?))) {
+        let mut found: Vec<Problem> = Vec::new();
+        // Paths are formatted only when a reference is wrong.
+        let unit = lookup_with(
+            &mut found,
+            t.unit_ix,
+            "unit",
+            || format!("desks[{i}].unit"),
+            d.unit,
+        );
+        let site = lookup_with(
+            &mut found,
+            t.site_ix,
+            "site",
+            || format!("desks[{i}].site"),
+            d.site,
+        );
+        let hours = match d.hours {
+            None => Hours::always(),
+            Some(text) => match hours_cache.get(text) {
+                Some(h) => h.clone(),
+                None => match Hours::parse(text, holidays) {
+                    Ok(h) => {
+                        hours_cache.insert(text, h.clone());
+                        h
+                    }
+                    Err(e) => {
+                        found.push(
+                            Problem::error(
+                                ProblemKind::MalformedHours,
+                                format!("desks[{i}].hours"),
+                                format!("malformed opening hours `{text}`: {}", e.message()),
+                            )
+                            .with_id(Id::from(d.id))
+                            .with_hint(
+                                "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
+                            ),
+                        );
+                        Hours::always()
+                    }
+                },
+            },
+        };
+        problems.extend(found.into_iter().map(|p| (i, p)));
+        out.push(DeskPlace {
+            name: d.name.map(Id::from),
+            // Share the unit's and site's ids rather than copying the strings per desk.
+            unit: unit
+                .and_then(|u| t.unit_ids.get(u as usize))
+                .map_or_else(|| Id::from(d.unit), Id::clone),
+            site: site
+                .and_then(|s| t.sites.get(s as usize))
+                .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
+            unit_ix: unit.unwrap_or(0),
+            site_ix: site.unwrap_or(0),
+            authority: d.authority,
+            wait_minutes: d.wait_minutes,
+            hours,
+            languages: shared_list(&mut lists, &mut names, d.languages),
+            requires: shared_list(&mut lists, &mut names, d.requires),
+        });
+    }
+    (out, problems)
+}
+
+/// The places of the desks kept, and their problems, numbered among the kept desks
+/// (`kept`: their positions in the spec, increasing).
+fn kept_places(
+    all: Vec<DeskPlace>,
+    problems: DeskProblems,
+    kept: &[usize],
+) -> (Vec<DeskPlace>, DeskProblems) {
+    if all.len() == kept.len() {
+        // No duplicates: the positions are the same.
+        return (all, problems);
+    }
+    let places = all
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| kept.binary_search(i).is_ok())
+        .map(|(_, p)| p)
+        .collect();
+    let problems = problems
+        .into_iter()
+        .filter_map(|(i, p)| Some((kept.binary_search(&i).ok()?, p)))
+        .collect();
+    (places, problems)
+}
+
 /// The desks being built: the spec, and the position in it and id of each desk kept.
 struct DesksIn<'a, O> {
     spec: &'a O,
@@ -835,80 +949,6 @@ impl<O: OrgSource> DesksIn<'_, O> {
             .zip(self.ids)
             .enumerate()
             .filter_map(|(k, (&i, id))| Some((k, i, self.spec.desk(i)?, id)))
-    }
-
-    /// Unit, site, hours, languages and documents of every desk.
-    fn places(&self, t: &Tables<'_>, holidays: Option<&str>) -> (Vec<DeskPlace>, DeskProblems) {
-        let mut problems: DeskProblems = Vec::new();
-        let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
-        // Languages and documents are few: share one `Id` per distinct name, and one list
-        // per distinct list of them.
-        let mut names: IdMap<&str, Id> = IdMap::default();
-        let mut lists: IdMap<&[O::S], List<Id>> = IdMap::default();
-        let mut out = Vec::with_capacity(self.spec_ix.len());
-        for (k, i, d, id) in self.each() {
-            let mut found: Vec<Problem> = Vec::new();
-            // Paths are formatted only when a reference is wrong.
-            let unit = lookup_with(
-                &mut found,
-                t.unit_ix,
-                "unit",
-                || format!("desks[{i}].unit"),
-                d.unit,
-            );
-            let site = lookup_with(
-                &mut found,
-                t.site_ix,
-                "site",
-                || format!("desks[{i}].site"),
-                d.site,
-            );
-            let hours = match d.hours {
-                None => Hours::always(),
-                Some(text) => match hours_cache.get(text) {
-                    Some(h) => h.clone(),
-                    None => match Hours::parse(text, holidays) {
-                        Ok(h) => {
-                            hours_cache.insert(text, h.clone());
-                            h
-                        }
-                        Err(e) => {
-                            found.push(
-                                Problem::error(
-                                    ProblemKind::MalformedHours,
-                                    format!("desks[{i}].hours"),
-                                    format!("malformed opening hours `{text}`: {}", e.message()),
-                                )
-                                .with_id(id.clone())
-                                .with_hint(
-                                    "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
-                                ),
-                            );
-                            Hours::always()
-                        }
-                    },
-                },
-            };
-            problems.extend(found.into_iter().map(|p| (k, p)));
-            out.push(DeskPlace {
-                name: d.name.map(Id::from),
-                // Share the unit's and site's ids rather than copying the strings per desk.
-                unit: unit
-                    .and_then(|u| t.units.get(u as usize))
-                    .map_or_else(|| Id::from(d.unit), |u| u.id.clone()),
-                site: site
-                    .and_then(|s| t.sites.get(s as usize))
-                    .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
-                unit_ix: unit.unwrap_or(0),
-                site_ix: site.unwrap_or(0),
-                authority: d.authority,
-                wait_minutes: d.wait_minutes,
-                hours,
-                languages: shared_list(&mut lists, &mut names, d.languages),
-                requires: shared_list(&mut lists, &mut names, d.requires),
-            });
-        }
-        (out, problems)
     }
 
     /// Capabilities and referrals of every desk, and the symbols they intern, in order of
@@ -1197,5 +1237,18 @@ mod tests {
         let two = Org::build_with(&spec, 0);
         assert!(one.as_ref().is_err_and(|p| p.0.len() > 30));
         assert_eq!(contents(&one), contents(&two));
+        // Duplicate desks: not built, their unit and site checked, their hours not read.
+        for (k, d) in spec.desks.iter_mut().enumerate().skip(5).step_by(101) {
+            d.id = format!("d{}", k / 2);
+            d.hours = Some("nonsense".to_owned());
+            if k % 2 == 0 {
+                d.unit = format!("nope{k}");
+            }
+        }
+        let one = Org::build_with(&spec, usize::MAX);
+        let two = Org::build_with(&spec, 0);
+        let text = contents(&one);
+        assert!(text.contains("duplicate desk id") && text.contains("unknown unit `nope"));
+        assert_eq!(text, contents(&two));
     }
 }
