@@ -14,6 +14,10 @@
 //!   alias budgets are enforced ([`Limits`]); deserialization runs on a helper thread with a
 //!   stack sized for the nesting limit, so deep files cannot overflow the caller's stack.
 //!
+//! [`router_from_paths`] and [`router_from_str`] load an organization and its rules and
+//! compile the [`Router`] in one call, reading the rules' text while the organization is
+//! built; they report exactly what the three steps report one after the other.
+//!
 //! ```
 //! use rightdesk::load::{self, Format};
 //! let err = load::org_from_str(
