@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
-use super::index::{IdIndex, ShortIdIndex};
+use super::index::IdIndex;
 use super::source::{DeskRef, OrgSource, SpecStr};
 use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
@@ -274,7 +274,7 @@ impl Org {
         let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.unit_count());
         for (i, u) in (0..spec.unit_count()).filter_map(|i| Some((i, spec.unit(i)?))) {
             let id = Id::from(u.id);
-            if blank(u.id) {
+            if u.id.trim().is_empty() {
                 check_id(&mut problems, &format!("units[{i}].id"), u.id);
             }
             if unit_ix.contains_key(&id) {
@@ -292,15 +292,11 @@ impl Org {
         // (capabilities, referrals, interned as symbols). Each part keeps its problems with
         // the desk's position, and they are put in the order one thread finds them: the
         // result is the same `Org` either way.
-        let unit_id = |u: UnitIx| unit_ids.get(u as usize).map_or("", Id::as_str);
-        let unit_index = ShortIdIndex::new(unit_ids.len() as UnitIx, unit_id);
         let tables = Tables {
             sites: &sites,
             site_ix: &site_ix,
-            units: ShortTable {
-                index: &unit_index,
-                ids: &unit_ids,
-            },
+            unit_ids: &unit_ids,
+            unit_ix: &unit_ix,
         };
         let place = || places(spec, &tables, spec.holidays());
         let rest = || {
@@ -312,7 +308,7 @@ impl Org {
             let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
             for (i, d) in desks_of() {
                 let id = Id::from(d.id);
-                if blank(d.id) {
+                if d.id.trim().is_empty() {
                     check_id(&mut problems, &format!("desks[{i}].id"), d.id);
                 }
                 let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
@@ -809,7 +805,8 @@ fn merge_by_desk(a: DeskProblems, b: DeskProblems) -> impl Iterator<Item = Probl
 struct Tables<'a> {
     sites: &'a [Site],
     site_ix: &'a IdMap<Id, SiteIx>,
-    units: ShortTable<'a>,
+    unit_ids: &'a [Id],
+    unit_ix: &'a IdMap<Id, UnitIx>,
 }
 
 /// Where a desk is and what it is like: the first part of building it.
@@ -853,7 +850,7 @@ fn places<'s, O: OrgSource>(
         // Paths are formatted only when a reference is wrong.
         let unit = lookup_with(
             &mut found,
-            &t.units,
+            t.unit_ix,
             "unit",
             || format!("desks[{i}].unit"),
             d.unit,
@@ -896,7 +893,7 @@ fn places<'s, O: OrgSource>(
             name: d.name.map(Id::from),
             // Share the unit's and site's ids rather than copying the strings per desk.
             unit: unit
-                .and_then(|u| t.units.ids.get(u as usize))
+                .and_then(|u| t.unit_ids.get(u as usize))
                 .map_or_else(|| Id::from(d.unit), Id::clone),
             site: site
                 .and_then(|s| t.sites.get(s as usize))
@@ -978,7 +975,7 @@ impl<O: OrgSource> DesksIn<'_, O> {
             let mut found: Vec<Problem> = Vec::new();
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
             for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
-                if blank(c) {
+                if c.trim().is_empty() {
                     check_id(&mut found, &format!("desks[{i}].capabilities[{j}]"), c);
                 }
                 let ix = intern(&mut symbols, &mut symbol_ix, c);
@@ -1056,13 +1053,8 @@ fn shared_list<'a, S: SpecStr>(
         .clone()
 }
 
-/// Nothing but white space (`s.trim().is_empty()`, stopping at the first other character).
-fn blank(s: &str) -> bool {
-    s.chars().all(char::is_whitespace)
-}
-
 fn check_id(problems: &mut Vec<Problem>, path: &str, id: &str) {
-    if blank(id) {
+    if id.trim().is_empty() {
         problems.push(
             Problem::error(ProblemKind::BadValue, path, "empty id")
                 .with_hint("ids are non-empty names such as `records-counter`"),
@@ -1112,25 +1104,6 @@ impl IdTable for DeskTable<'_> {
     }
     fn count(&self) -> usize {
         self.ids.len()
-    }
-    fn ids(&self) -> impl Iterator<Item = &str> {
-        self.ids.iter().map(|d| d.as_str())
-    }
-}
-
-/// Ids with a [`ShortIdIndex`], for the many look-ups of building the desks.
-struct ShortTable<'a> {
-    index: &'a ShortIdIndex,
-    ids: &'a [Id],
-}
-
-impl IdTable for ShortTable<'_> {
-    fn find(&self, id: &str) -> Option<u32> {
-        self.index
-            .get(id, |i| self.ids.get(i as usize).map_or("", |d| d.as_str()))
-    }
-    fn count(&self) -> usize {
-        self.index.len()
     }
     fn ids(&self) -> impl Iterator<Item = &str> {
         self.ids.iter().map(|d| d.as_str())
