@@ -274,7 +274,7 @@ impl Org {
         let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.unit_count());
         for (i, u) in (0..spec.unit_count()).filter_map(|i| Some((i, spec.unit(i)?))) {
             let id = Id::from(u.id);
-            if u.id.trim().is_empty() {
+            if blank(u.id) {
                 check_id(&mut problems, &format!("units[{i}].id"), u.id);
             }
             if unit_ix.contains_key(&id) {
@@ -308,7 +308,7 @@ impl Org {
             let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
             for (i, d) in desks_of() {
                 let id = Id::from(d.id);
-                if d.id.trim().is_empty() {
+                if blank(d.id) {
                     check_id(&mut problems, &format!("desks[{i}].id"), d.id);
                 }
                 let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
@@ -975,7 +975,7 @@ impl<O: OrgSource> DesksIn<'_, O> {
             let mut found: Vec<Problem> = Vec::new();
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
             for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
-                if c.trim().is_empty() {
+                if blank(c) {
                     check_id(&mut found, &format!("desks[{i}].capabilities[{j}]"), c);
                 }
                 let ix = intern(&mut symbols, &mut symbol_ix, c);
@@ -1053,8 +1053,13 @@ fn shared_list<'a, S: SpecStr>(
         .clone()
 }
 
+/// Nothing but white space (`s.trim().is_empty()`, stopping at the first other character).
+fn blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 fn check_id(problems: &mut Vec<Problem>, path: &str, id: &str) {
-    if id.trim().is_empty() {
+    if blank(id) {
         problems.push(
             Problem::error(ProblemKind::BadValue, path, "empty id")
                 .with_hint("ids are non-empty names such as `records-counter`"),
