@@ -1,4 +1,5 @@
-//! Load and compile time: JSON text -> OrgSpec -> Org -> RuleSet -> Router.
+//! Load and compile time: JSON text -> OrgSpec -> Org -> RuleSet -> Router, step by step
+//! and with `load::router_from_str`.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rightdesk::Router;
-use rightdesk::load::{self, Format};
+use rightdesk::load::{self, Format, Source};
 
 fn phases(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
@@ -39,16 +40,25 @@ fn phases(c: &mut Criterion) {
             t_parse,
             t_from_spec
         );
-        // One timed pass by phase, printed, then criterion on the whole pipeline.
-        let t = Instant::now();
+        // One timed pass by phase, printed, then criterion on the whole pipeline. The CPU
+        // time of all threads is printed too: on a busy machine a second thread saves no
+        // wall time, and the CPU time says what it costs.
+        let (t, c) = (Instant::now(), cpu());
         let org = load::org_from_str(&org_text, Format::Json, None).unwrap();
-        let t_load_org = t.elapsed();
-        let t = Instant::now();
+        let (t_load_org, c_org) = (t.elapsed(), since(c));
+        let (t, c) = (Instant::now(), cpu());
         let rules = load::rules_from_str(&rules_text, Format::Json, None, &org).unwrap();
-        let t_load_rules = t.elapsed();
-        let t = Instant::now();
+        let (t_load_rules, c_rules) = (t.elapsed(), since(c));
+        let (t, c) = (Instant::now(), cpu());
         let router = Router::new(org, rules);
-        let t_router = t.elapsed();
+        let (t_router, c_router) = (t.elapsed(), since(c));
+        eprintln!(
+            "load {}: CPU time of all threads: org text->Org {:?}, rules text->RuleSet {:?}, Router::new {:?}",
+            size.label(),
+            c_org,
+            c_rules,
+            c_router
+        );
         eprintln!(
             "load {}: generate org {:?}, rules {:?}; JSON {} + {} bytes; org text->Org {:?}, rules text->RuleSet {:?}, Router::new {:?}; total {:?}",
             size.label(),
@@ -60,6 +70,21 @@ fn phases(c: &mut Criterion) {
             t_load_rules,
             t_router,
             t_load_org + t_load_rules + t_router
+        );
+        drop(router);
+        // The same, in one call: the rules' text is read while the organization is built.
+        let (t, c) = (Instant::now(), cpu());
+        let router = load::router_from_str(
+            Source::new(&org_text, Format::Json),
+            Source::new(&rules_text, Format::Json),
+        )
+        .unwrap();
+        let (t_together, c_together) = (t.elapsed(), since(c));
+        eprintln!(
+            "load {}: load::router_from_str (org and rules text -> Router) {:?} (CPU {:?})",
+            size.label(),
+            t_together,
+            c_together
         );
         drop(router);
         if size.desks > 100_000 {
@@ -78,6 +103,25 @@ fn phases(c: &mut Criterion) {
         );
     }
     g.finish();
+}
+
+/// CPU time used so far by every thread of the process (user + system, Linux
+/// `/proc/self/stat`, in clock ticks of 10 ms); zero where it cannot be read.
+fn cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let ticks: u64 = rest
+        .split_whitespace()
+        .skip(11) // state is field 3; utime and stime are fields 14 and 15
+        .take(2)
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
+}
+
+fn since(start: Duration) -> Duration {
+    cpu().saturating_sub(start)
 }
 
 criterion_group!(benches, phases);

@@ -5,6 +5,7 @@
 //! format has a small driver that feeds a [`Tracker`] with scalars and collection starts and
 //! ends; the tracker keeps the current path and never recurses.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -286,7 +287,11 @@ impl<'w> Tracker<'w> {
         }
         let shape = self.next_shape();
         self.value(pos, None);
-        let useless = self.path.len() > self.longest && self.root == Shape::Any;
+        // The wanted paths include their ancestors: below a path that is not wanted,
+        // nothing is (the document itself, path "", is always walked).
+        let useless = self.root == Shape::Any
+            && !self.stack.is_empty()
+            && (self.path.len() > self.longest || !self.wanted.contains(self.path.as_str()));
         if self.stack.len() >= self.max_depth || useless {
             self.stack.push(Frame::Skip {
                 depth: 1,
@@ -361,6 +366,12 @@ impl<'w> Tracker<'w> {
         }
     }
 
+    /// Is the walk inside a subtree it ignores? (A driver may then skip to its end and
+    /// call [`Tracker::close`] once.)
+    fn skipping(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Skip { depth: 1, .. }))
+    }
+
     fn after_value(&mut self) {
         if let Some(Frame::Map { expecting_key, .. }) = self.stack.last_mut() {
             *expecting_key = true;
@@ -400,6 +411,16 @@ fn json(text: &str, tracker: &mut Tracker<'_>) {
             b'{' | b'[' => {
                 tracker.open(b == b'{', Pos::Byte(i));
                 i += 1;
+                if tracker.skipping() {
+                    // Nothing wanted inside: jump to the end of this map or list.
+                    match json_skip(bytes, i) {
+                        Some(end) => {
+                            tracker.close();
+                            i = end;
+                        }
+                        None => break,
+                    }
+                }
             }
             b'}' | b']' => {
                 tracker.close();
@@ -441,15 +462,53 @@ fn json(text: &str, tracker: &mut Tracker<'_>) {
     }
 }
 
-/// Decode the JSON string starting with the quote at `start`; returns it and the offset just
-/// after its closing quote. `None` when it is not terminated.
-fn json_string(text: &str, start: usize) -> Option<(String, usize)> {
+/// The offset just after the `]` or `}` that closes the map or list whose content starts
+/// at `from` (strings skipped whole). `None` when it is not closed.
+fn json_skip(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                i += 1;
+                loop {
+                    let rest = bytes.get(i..)?;
+                    let at = rest.iter().position(|&c| c == b'"' || c == b'\\')?;
+                    i += at;
+                    if bytes.get(i) == Some(&b'"') {
+                        break;
+                    }
+                    i += 2; // a backslash and the character it escapes
+                }
+            }
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Decode the JSON string starting with the quote at `start`; returns it (borrowed from the
+/// text when it has no escapes) and the offset just after its closing quote. `None` when it
+/// is not terminated.
+fn json_string(text: &str, start: usize) -> Option<(Cow<'_, str>, usize)> {
     let rest = text.get(start + 1..)?;
+    let plain = rest.bytes().position(|c| c == b'"' || c == b'\\')?;
+    if rest.as_bytes().get(plain) == Some(&b'"') {
+        return Some((Cow::Borrowed(rest.get(..plain)?), start + 1 + plain + 1));
+    }
     let mut out = String::new();
     let mut chars = rest.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Some((out, start + 1 + i + 1)),
+            '"' => return Some((Cow::Owned(out), start + 1 + i + 1)),
             '\\' => {
                 let (_, e) = chars.next()?;
                 match e {
@@ -654,6 +713,21 @@ mod tests {
             ix.get("desks[1].u\nit[1]").unwrap().scalar.as_deref(),
             Some("true")
         );
+    }
+
+    #[test]
+    fn json_skips_what_is_not_wanted() {
+        // Brackets and escaped quotes inside strings of skipped items do not end them.
+        let t = r#"{"rules": [{"id": "a]}\"[{", "x": [[{}]]}, {"id": "b", "n": {"k": "\"}"}},
+            {"id": "c\u00e9", "then": {"capability": "z"}}], "after": 1}"#;
+        let ix = index(t, Format::Json, ["rules[2].then.capability", "after"], 64);
+        assert_eq!(
+            ix.get("rules[2].then.capability").unwrap().value,
+            loc(2, 54)
+        );
+        assert_eq!(ix.get("after").unwrap().value, loc(2, 71));
+        assert!(ix.get("rules[1]").is_none());
+        assert_eq!(ix.get("rules[2]").unwrap().value, loc(2, 13));
     }
 
     #[test]

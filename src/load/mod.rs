@@ -14,6 +14,10 @@
 //!   alias budgets are enforced ([`Limits`]); deserialization runs on a helper thread with a
 //!   stack sized for the nesting limit, so deep files cannot overflow the caller's stack.
 //!
+//! [`router_from_paths`] and [`router_from_str`] load an organization and its rules and
+//! compile the [`Router`] in one call, reading the rules' text while the organization is
+//! built; they report exactly what the three steps report one after the other.
+//!
 //! ```
 //! use rightdesk::load::{self, Format};
 //! let err = load::org_from_str(
@@ -47,6 +51,7 @@ pub use limits::Limits;
 use crate::model::source::OrgText;
 use crate::model::{Org, OrgSpec};
 use crate::problem::{Problem, ProblemKind, Problems};
+use crate::resolve::Router;
 use crate::rules::{RuleSet, RuleSetSpec};
 use messages::{Detail, RawError};
 
@@ -692,11 +697,34 @@ pub fn rules_from_str_with_limits(
     org: &Org,
     limits: &Limits,
 ) -> Result<RuleSet, LoadError> {
+    let spec = rules_spec(text, format, file, limits)?;
+    rules_checked(spec, text, format, file, org, limits)
+}
+
+/// The first half of loading rules, which needs no organization: the text read as a spec.
+fn rules_spec(
+    text: &str,
+    format: Format,
+    file: Option<&Path>,
+    limits: &Limits,
+) -> Result<RuleSetSpec, LoadError> {
     run_deep(limits, || {
-        let src = Src::new(text, format, file, limits, What::Rules)?;
-        let spec: RuleSetSpec = src.deserialize()?;
-        src.validated(RuleSet::from_spec(spec, org), |rules| &mut rules.warnings)
+        Src::new(text, format, file, limits, What::Rules)?.deserialize()
     })
+}
+
+/// The second half of loading rules: the spec validated against the organization, its
+/// problems located in the text.
+fn rules_checked(
+    spec: RuleSetSpec,
+    text: &str,
+    format: Format,
+    file: Option<&Path>,
+    org: &Org,
+    limits: &Limits,
+) -> Result<RuleSet, LoadError> {
+    let src = Src::new(text, format, file, limits, What::Rules)?;
+    src.validated(RuleSet::from_spec(spec, org), |rules| &mut rules.warnings)
 }
 
 /// Load and validate a rules file against an organization; the format is chosen by
@@ -721,4 +749,143 @@ pub fn rules_from_path_with_limits(
     let path = path.as_ref();
     let (text, format) = read(path, limits)?;
     rules_from_str_with_limits(&text, format, Some(path), org, limits)
+}
+
+/// An organization file's or a rules file's text, its format, and the file name that
+/// errors give.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Its format.
+    pub format: Format,
+    /// The file it was read from, for messages (`None`: errors name no file).
+    pub file: Option<&'a Path>,
+}
+
+impl<'a> Source<'a> {
+    /// Text in a format, named by no file.
+    pub fn new(text: &'a str, format: Format) -> Source<'a> {
+        Source {
+            text,
+            format,
+            file: None,
+        }
+    }
+
+    /// The same text, named `file` in errors.
+    pub fn file(self, file: &'a Path) -> Source<'a> {
+        Source {
+            file: Some(file),
+            ..self
+        }
+    }
+}
+
+/// Load an organization and its rules and compile them into a [`Router`]: what
+/// [`org_from_str`], [`rules_from_str`] and [`Router::new`] do one after the other,
+/// with the rules' text read while the organization is built (on a second thread).
+///
+/// # Errors
+/// The same as those three steps in that order: the organization's problems when it is
+/// invalid (then nothing of the rules is reported), else the rules' problems.
+///
+/// # Complexity
+/// Linear in the two texts, plus validation and [`Router::new`]; the time of reading the
+/// rules is hidden when a second core is free.
+///
+/// ```
+/// use rightdesk::load::{router_from_str, Format, Source};
+/// let router = router_from_str(
+///     Source::new(
+///         r#"{"sites": [{"id": "hq"}], "units": [{"id": "records"}],
+///             "desks": [{"id": "counter", "unit": "records", "site": "hq",
+///                        "capabilities": ["report.copy"]}]}"#,
+///         Format::Json,
+///     ),
+///     Source::new("rules:\n  - id: copy\n    then: {capability: report.copy}\n", Format::Yaml)
+///         .file("rules.yaml".as_ref()),
+/// )?;
+/// assert_eq!(router.org().desks().len(), 1);
+/// # Ok::<(), rightdesk::LoadError>(())
+/// ```
+pub fn router_from_str(org: Source<'_>, rules: Source<'_>) -> Result<Router, LoadError> {
+    router_from_str_with_limits(org, rules, &Limits::default())
+}
+
+/// [`router_from_str`] with explicit [`Limits`] (for both texts).
+///
+/// # Errors
+/// As [`router_from_str`].
+pub fn router_from_str_with_limits(
+    org: Source<'_>,
+    rules: Source<'_>,
+    limits: &Limits,
+) -> Result<Router, LoadError> {
+    let read_rules = || rules_spec(rules.text, rules.format, rules.file, limits);
+    let build_org = || org_from_str_with_limits(org.text, org.format, org.file, limits);
+    let (built, spec) = std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new()
+            .name("rightdesk-rules".to_owned())
+            .spawn_scoped(s, read_rules);
+        let built = build_org();
+        let spec = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(spec) => spec,
+                Err(payload) => std::panic::resume_unwind(payload),
+            },
+            // No second thread: read the rules after the organization.
+            Err(_) => read_rules(),
+        };
+        (built, spec)
+    });
+    let built = built?;
+    let checked = rules_checked(spec?, rules.text, rules.format, rules.file, &built, limits)?;
+    Ok(Router::new(built, checked))
+}
+
+/// Read an organization file and a rules file and compile them into a [`Router`], as
+/// [`router_from_str`] does; formats are chosen by extension.
+///
+/// # Errors
+/// As [`org_from_path`] then [`rules_from_path`]: the organization file's errors first.
+///
+/// ```no_run
+/// let router = rightdesk::load::router_from_paths(
+///     "examples/police_station/org.yaml",
+///     "examples/police_station/rules.yaml",
+/// )?;
+/// # Ok::<(), rightdesk::LoadError>(())
+/// ```
+pub fn router_from_paths(
+    org: impl AsRef<Path>,
+    rules: impl AsRef<Path>,
+) -> Result<Router, LoadError> {
+    router_from_paths_with_limits(org, rules, &Limits::default())
+}
+
+/// [`router_from_paths`] with explicit [`Limits`] (for both files).
+///
+/// # Errors
+/// As [`router_from_paths`].
+pub fn router_from_paths_with_limits(
+    org: impl AsRef<Path>,
+    rules: impl AsRef<Path>,
+    limits: &Limits,
+) -> Result<Router, LoadError> {
+    let (org, rules) = (org.as_ref(), rules.as_ref());
+    let (org_text, org_format) = read(org, limits)?;
+    let org_source = Source::new(&org_text, org_format).file(org);
+    match read(rules, limits) {
+        Ok((rules_text, rules_format)) => router_from_str_with_limits(
+            org_source,
+            Source::new(&rules_text, rules_format).file(rules),
+            limits,
+        ),
+        // The organization's own problems come first, as when loaded one after the other.
+        Err(e) => {
+            org_from_str_with_limits(org_source.text, org_format, Some(org), limits)?;
+            Err(e)
+        }
+    }
 }

@@ -120,11 +120,18 @@ pub(crate) fn strip_bom(text: &str) -> &str {
 }
 
 /// True when the text has nothing but white space (and, for YAML and TOML, `#` comments).
+///
+/// Stops at the first character that is neither (a one-line minified file is not scanned
+/// to its end).
 pub(crate) fn is_blank(text: &str, hash_comments: bool) -> bool {
-    text.lines().all(|l| {
-        let l = l.trim();
-        l.is_empty() || (hash_comments && l.starts_with('#'))
-    })
+    let mut rest = text.trim_start();
+    while hash_comments && rest.starts_with('#') {
+        rest = match rest.find('\n') {
+            Some(end) => rest.get(end..).unwrap_or("").trim_start(),
+            None => "",
+        };
+    }
+    rest.is_empty()
 }
 
 /// At most `max` characters of `s`, with `…` when cut.
@@ -176,5 +183,9 @@ mod tests {
         assert!(is_blank(" \n\t\n# c\n", true));
         assert!(!is_blank("# c\n", false));
         assert!(!is_blank("a: 1", true));
+        assert!(!is_blank("# c\n  # d\n\n x # e", true));
+        assert!(is_blank("# c\n  # d\n\n  ", true));
+        assert!(is_blank("\u{a0}\u{2003}", false));
+        assert!(!is_blank("\n {}", false));
     }
 }

@@ -8,7 +8,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use smallvec::SmallVec;
 
 use super::index::IdIndex;
-use super::source::{OrgSource, SpecStr};
+use super::source::{DeskRef, OrgSource, SpecStr};
 use super::spec::{DeskSpec, OrgSpec, SiteSpec, TravelSpec, UnitSpec};
 use super::{DeskIx, Id, List, SiteIx, SymIx, UnitIx};
 use crate::hours::Hours;
@@ -159,7 +159,12 @@ impl Org {
 
     /// [`Org::from_spec`] from any [`OrgSource`]: the public spec, or the loader's view
     /// of the file's text. Every id is allocated once, here.
-    pub(crate) fn build<O: OrgSource>(spec: &O) -> Result<Org, Problems> {
+    pub(crate) fn build<O: OrgSource + Sync>(spec: &O) -> Result<Org, Problems> {
+        Org::build_with(spec, PARALLEL_DESKS)
+    }
+
+    /// [`Org::build`], reading the desks on two threads from `parallel_desks` desks on.
+    fn build_with<O: OrgSource + Sync>(spec: &O, parallel_desks: usize) -> Result<Org, Problems> {
         let mut problems: Vec<Problem> = Vec::new();
 
         let timezone = match spec.timezone() {
@@ -269,7 +274,7 @@ impl Org {
         let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.unit_count());
         for (i, u) in (0..spec.unit_count()).filter_map(|i| Some((i, spec.unit(i)?))) {
             let id = Id::from(u.id);
-            if u.id.trim().is_empty() {
+            if blank(u.id) {
                 check_id(&mut problems, &format!("units[{i}].id"), u.id);
             }
             if unit_ix.contains_key(&id) {
@@ -281,266 +286,192 @@ impl Org {
             unit_ids.push(id);
         }
 
-        // Desks (first pass: ids).
-        let desks_of = || (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?)));
-        let mut desk_ix = IdIndex::with_capacity(spec.desk_count());
-        let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desk_count());
-        let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
-        for (i, d) in desks_of() {
-            let id = Id::from(d.id);
-            if d.id.trim().is_empty() {
-                check_id(&mut problems, &format!("desks[{i}].id"), d.id);
-            }
-            let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
-            if desk_ix
-                .insert(&id, desk_spec_ix.len() as DeskIx, key)
-                .is_err()
-            {
-                problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
-                continue;
-            }
-            desk_spec_ix.push(i);
-            desk_ids.push(id);
-        }
-        let desk_table = DeskTable {
-            index: &desk_ix,
-            ids: &desk_ids,
+        // The desks: where each desk is (unit, site, hours, languages, documents) needs
+        // no desk ids, so a large organization reads it on a second thread while this one
+        // indexes the desk ids, links the units and reads what each desk offers
+        // (capabilities, referrals, interned as symbols). Each part keeps its problems with
+        // the desk's position, and they are put in the order one thread finds them: the
+        // result is the same `Org` either way.
+        let tables = Tables {
+            sites: &sites,
+            site_ix: &site_ix,
+            unit_ids: &unit_ids,
+            unit_ix: &unit_ix,
         };
-        // A duplicate is not built, but its references are still checked, so that one
-        // load reports every error.
-        for (i, d) in desks_of() {
-            if desk_spec_ix.binary_search(&i).is_err() {
-                lookup(
-                    &mut problems,
-                    &unit_ix,
-                    "unit",
-                    &format!("desks[{i}].unit"),
-                    d.unit,
-                );
-                lookup(
-                    &mut problems,
-                    &site_ix,
-                    "site",
-                    &format!("desks[{i}].site"),
-                    d.site,
-                );
-            }
-        }
-
-        // Units (second pass: references).
-        let mut units = Vec::with_capacity(unit_spec_ix.len());
-        for (k, (i, u)) in unit_spec_ix
-            .iter()
-            .filter_map(|&i| Some((i, spec.unit(i)?)))
-            .enumerate()
-        {
-            let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(u.id));
-            let parent_ix = u.parent.and_then(|p| {
-                lookup_with(
-                    &mut problems,
-                    &unit_ix,
-                    "unit",
-                    || format!("units[{i}].parent"),
-                    p,
-                )
-            });
-            let duty_desk_ix = u.duty_desk.and_then(|d| {
-                lookup_with(
-                    &mut problems,
-                    &desk_table,
-                    "desk",
-                    || format!("units[{i}].duty_desk"),
-                    d,
-                )
-            });
-            units.push(Unit {
-                name: u.name.map(Id::from).unwrap_or_else(|| id.clone()),
-                id,
-                // Share the parent's and the duty desk's ids rather than copying the strings.
-                parent: parent_ix
-                    .and_then(|p| unit_ids.get(p as usize).cloned())
-                    .or_else(|| u.parent.map(Id::from)),
-                duty_desk: duty_desk_ix
-                    .and_then(|d| desk_ids.get(d as usize).cloned())
-                    .or_else(|| u.duty_desk.map(Id::from)),
-                parent_ix,
-                duty_desk_ix,
-            });
-        }
-        // Chain-of-command cycles: walk up from each unit.
-        let mut reported_cycle = vec![false; units.len()];
-        for start in 0..units.len() {
-            let mut seen: Vec<usize> = Vec::new();
-            let mut cur = Some(start);
-            while let Some(u) = cur {
-                if let Some(pos) = seen.iter().position(|&s| s == u) {
-                    let cycle = &seen[pos..];
-                    if cycle.iter().all(|&c| !reported_cycle[c]) {
-                        for &c in cycle {
-                            reported_cycle[c] = true;
-                        }
-                        let names: Vec<&str> =
-                            cycle.iter().map(|&c| units[c].id.as_str()).collect();
-                        let first = cycle[0];
-                        problems.push(
-                            Problem::error(
-                                ProblemKind::CommandCycle,
-                                format!("units[{}].parent", unit_spec_ix[first]),
-                                format!(
-                                    "the chain of command loops: {} -> {}",
-                                    names.join(" -> "),
-                                    names[0]
-                                ),
-                            )
-                            .with_id(units[first].id.clone())
-                            .with_hint(
-                                "a unit's parent must be above it; remove one `parent` link",
-                            ),
-                        );
-                    }
-                    break;
+        let place = || places(spec, &tables, spec.holidays());
+        let rest = || {
+            let mut problems: Vec<Problem> = Vec::new();
+            // Desks (first pass: ids).
+            let desks_of = || (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?)));
+            let mut desk_ix = IdIndex::with_capacity(spec.desk_count());
+            let mut desk_spec_ix: Vec<usize> = Vec::with_capacity(spec.desk_count());
+            let mut desk_ids: Vec<Id> = Vec::with_capacity(spec.desk_count());
+            for (i, d) in desks_of() {
+                let id = Id::from(d.id);
+                if blank(d.id) {
+                    check_id(&mut problems, &format!("desks[{i}].id"), d.id);
                 }
-                seen.push(u);
-                cur = units[u].parent_ix.map(|p| p as usize);
-            }
-        }
-
-        // Symbols.
-        let mut symbols: Vec<Id> = Vec::new();
-        let mut symbol_ix: IdMap<Id, SymIx> = IdMap::default();
-        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut IdMap<Id, SymIx>, s: &str) -> SymIx {
-            if let Some(&ix) = symbol_ix.get(s) {
-                return ix;
-            }
-            let ix = symbols.len() as SymIx;
-            let id = Id::from(s);
-            symbols.push(id.clone());
-            symbol_ix.insert(id, ix);
-            ix
-        }
-
-        // Desks (second pass).
-        let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
-        // Languages and documents are few: share one `Id` per distinct name, and one list
-        // per distinct list of them.
-        let mut names: IdMap<&str, Id> = IdMap::default();
-        let mut lists: IdMap<&[O::S], List<Id>> = IdMap::default();
-        let mut desks = Vec::with_capacity(desk_spec_ix.len());
-        for (k, (i, d)) in desk_spec_ix
-            .iter()
-            .filter_map(|&i| Some((i, spec.desk(i)?)))
-            .enumerate()
-        {
-            let id = desk_ids.get(k).cloned().unwrap_or_else(|| Id::from(d.id));
-            // Paths are formatted only when a reference is wrong.
-            let unit = lookup_with(
-                &mut problems,
-                &unit_ix,
-                "unit",
-                || format!("desks[{i}].unit"),
-                d.unit,
-            );
-            let site = lookup_with(
-                &mut problems,
-                &site_ix,
-                "site",
-                || format!("desks[{i}].site"),
-                d.site,
-            );
-            let hours = match d.hours {
-                None => Hours::always(),
-                Some(text) => match hours_cache.get(text) {
-                    Some(h) => h.clone(),
-                    None => match Hours::parse(text, spec.holidays()) {
-                        Ok(h) => {
-                            hours_cache.insert(text, h.clone());
-                            h
-                        }
-                        Err(e) => {
-                            problems.push(
-                                Problem::error(
-                                    ProblemKind::MalformedHours,
-                                    format!("desks[{i}].hours"),
-                                    format!("malformed opening hours `{text}`: {}", e.message()),
-                                )
-                                .with_id(id.clone())
-                                .with_hint(
-                                    "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
-                                ),
-                            );
-                            Hours::always()
-                        }
-                    },
-                },
-            };
-            let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
-            for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
-                if c.trim().is_empty() {
-                    check_id(&mut problems, &format!("desks[{i}].capabilities[{j}]"), c);
-                }
-                let ix = intern(&mut symbols, &mut symbol_ix, c);
-                if capability_ixs.contains(&ix) {
-                    problems.push(
-                        Problem::warning(
-                            ProblemKind::DuplicateId,
-                            format!("desks[{i}].capabilities[{j}]"),
-                            format!("capability `{c}` is listed twice"),
-                        )
-                        .with_id(id.clone()),
-                    );
+                let key = |ix: DeskIx| desk_ids.get(ix as usize).map_or("", |d: &Id| d.as_str());
+                if desk_ix
+                    .insert(&id, desk_spec_ix.len() as DeskIx, key)
+                    .is_err()
+                {
+                    problems.push(duplicate("desk", &format!("desks[{i}].id"), &id));
                     continue;
                 }
-                capability_ixs.push(ix);
+                desk_spec_ix.push(i);
+                desk_ids.push(id);
             }
-            let capabilities: Box<[Id]> = capability_ixs
-                .iter()
-                .filter_map(|&c| symbols.get(c as usize).cloned())
-                .collect();
-            let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
-            let mut refers: Vec<(Id, Id)> = Vec::new();
-            let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
-            for (need, to) in d.refers {
-                let (need, to): (&str, &str) = (need, to);
-                let target = lookup_with(
-                    &mut problems,
-                    &desk_table,
-                    "desk",
-                    || format!("desks[{i}].refers.{need}"),
-                    to,
-                );
-                if let Some(t) = target {
-                    let n = intern(&mut symbols, &mut symbol_ix, need);
-                    let to = desk_ids
-                        .get(t as usize)
-                        .cloned()
-                        .unwrap_or_else(|| Id::from(to));
-                    refers.push((symbols[n as usize].clone(), to));
-                    refers_ix.push((n, t));
+            let desk_table = DeskTable {
+                index: &desk_ix,
+                ids: &desk_ids,
+            };
+            // A duplicate is not built, but its references are still checked, so that one
+            // load reports every error.
+            for (i, d) in desks_of() {
+                if desk_spec_ix.binary_search(&i).is_err() {
+                    lookup(
+                        &mut problems,
+                        &unit_ix,
+                        "unit",
+                        &format!("desks[{i}].unit"),
+                        d.unit,
+                    );
+                    lookup(
+                        &mut problems,
+                        &site_ix,
+                        "site",
+                        &format!("desks[{i}].site"),
+                        d.site,
+                    );
                 }
             }
-            desks.push(Desk {
-                name: d.name.map(Id::from).unwrap_or_else(|| id.clone()),
+
+            // Units (second pass: references).
+            let mut units = Vec::with_capacity(unit_spec_ix.len());
+            for (k, (i, u)) in unit_spec_ix
+                .iter()
+                .filter_map(|&i| Some((i, spec.unit(i)?)))
+                .enumerate()
+            {
+                let id = unit_ids.get(k).cloned().unwrap_or_else(|| Id::from(u.id));
+                let parent_ix = u.parent.and_then(|p| {
+                    lookup_with(
+                        &mut problems,
+                        &unit_ix,
+                        "unit",
+                        || format!("units[{i}].parent"),
+                        p,
+                    )
+                });
+                let duty_desk_ix = u.duty_desk.and_then(|d| {
+                    lookup_with(
+                        &mut problems,
+                        &desk_table,
+                        "desk",
+                        || format!("units[{i}].duty_desk"),
+                        d,
+                    )
+                });
+                units.push(Unit {
+                    name: u.name.map(Id::from).unwrap_or_else(|| id.clone()),
+                    id,
+                    // Share the parent's and the duty desk's ids rather than copying the strings.
+                    parent: parent_ix
+                        .and_then(|p| unit_ids.get(p as usize).cloned())
+                        .or_else(|| u.parent.map(Id::from)),
+                    duty_desk: duty_desk_ix
+                        .and_then(|d| desk_ids.get(d as usize).cloned())
+                        .or_else(|| u.duty_desk.map(Id::from)),
+                    parent_ix,
+                    duty_desk_ix,
+                });
+            }
+            // Chain-of-command cycles: walk up from each unit.
+            let mut reported_cycle = vec![false; units.len()];
+            for start in 0..units.len() {
+                let mut seen: Vec<usize> = Vec::new();
+                let mut cur = Some(start);
+                while let Some(u) = cur {
+                    if let Some(pos) = seen.iter().position(|&s| s == u) {
+                        let cycle = &seen[pos..];
+                        if cycle.iter().all(|&c| !reported_cycle[c]) {
+                            for &c in cycle {
+                                reported_cycle[c] = true;
+                            }
+                            let names: Vec<&str> =
+                                cycle.iter().map(|&c| units[c].id.as_str()).collect();
+                            let first = cycle[0];
+                            problems.push(
+                                Problem::error(
+                                    ProblemKind::CommandCycle,
+                                    format!("units[{}].parent", unit_spec_ix[first]),
+                                    format!(
+                                        "the chain of command loops: {} -> {}",
+                                        names.join(" -> "),
+                                        names[0]
+                                    ),
+                                )
+                                .with_id(units[first].id.clone())
+                                .with_hint(
+                                    "a unit's parent must be above it; remove one `parent` link",
+                                ),
+                            );
+                        }
+                        break;
+                    }
+                    seen.push(u);
+                    cur = units[u].parent_ix.map(|p| p as usize);
+                }
+            }
+
+            let desks_in = DesksIn {
+                spec,
+                spec_ix: &desk_spec_ix,
+                ids: &desk_ids,
+            };
+            let desk_table = DeskTable {
+                index: &desk_ix,
+                ids: &desk_ids,
+            };
+            let offered = desks_in.offers(&desk_table);
+            (desk_ix, desk_spec_ix, desk_ids, units, problems, offered)
+        };
+        let (
+            (desk_ix, desk_spec_ix, desk_ids, units, rest_problems, offered),
+            (all_places, all_place_problems),
+        ) = if spec.desk_count() >= parallel_desks {
+            both(rest, place)
+        } else {
+            (rest(), place())
+        };
+        let (offers, symbols, symbol_ix, offer_problems) = offered;
+        problems.extend(rest_problems);
+        // Only the desks kept (not a duplicate id), numbered among them.
+        let (places, place_problems) = kept_places(all_places, all_place_problems, &desk_spec_ix);
+        problems.extend(merge_by_desk(place_problems, offer_problems));
+        let desks: Vec<Desk> = places
+            .into_iter()
+            .zip(offers)
+            .zip(desk_ids)
+            .map(|((p, o), id)| Desk {
+                name: p.name.unwrap_or_else(|| id.clone()),
                 id,
-                // Share the unit's and site's ids rather than copying the strings per desk.
-                unit: unit
-                    .and_then(|u| units.get(u as usize))
-                    .map_or_else(|| Id::from(d.unit), |u| u.id.clone()),
-                site: site
-                    .and_then(|s| sites.get(s as usize))
-                    .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
-                capabilities,
-                authority: d.authority,
-                languages: shared_list(&mut lists, &mut names, d.languages),
-                hours,
-                wait_minutes: d.wait_minutes,
-                requires: shared_list(&mut lists, &mut names, d.requires),
-                refers: refers.into(),
-                unit_ix: unit.unwrap_or(0),
-                site_ix: site.unwrap_or(0),
-                capability_ixs,
-                refers_ix: refers_ix.into(),
-            });
-        }
+                unit: p.unit,
+                site: p.site,
+                capabilities: o.capabilities,
+                authority: p.authority,
+                languages: p.languages,
+                hours: p.hours,
+                wait_minutes: p.wait_minutes,
+                requires: p.requires,
+                refers: o.refers,
+                unit_ix: p.unit_ix,
+                site_ix: p.site_ix,
+                capability_ixs: o.capability_ixs,
+                refers_ix: o.refers_ix,
+            })
+            .collect();
 
         problems.sort_by_key(|p| std::cmp::Reverse(p.severity));
         if problems.iter().any(Problem::is_error) {
@@ -829,6 +760,279 @@ impl Org {
     }
 }
 
+/// Organizations with at least this many desks read their desks on two threads (below it,
+/// a thread costs more than it saves).
+const PARALLEL_DESKS: usize = 20_000;
+
+/// Run two jobs, `b` on a second thread when one can be started (else after `a`).
+fn both<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send + Copy,
+) -> (A, B) {
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new()
+            .name("rightdesk-org".to_owned())
+            .spawn_scoped(s, b);
+        let ra = a();
+        let rb = match spawned {
+            Ok(handle) => match handle.join() {
+                Ok(rb) => rb,
+                Err(payload) => std::panic::resume_unwind(payload),
+            },
+            Err(_) => b(),
+        };
+        (ra, rb)
+    })
+}
+
+/// Problems found about desks, each with the desk's position, in desk order.
+type DeskProblems = Vec<(usize, Problem)>;
+
+/// The problems of the two parts of the desks' second pass, in the order one pass
+/// over the desks finds them: by desk, where-problems before offer-problems.
+fn merge_by_desk(a: DeskProblems, b: DeskProblems) -> impl Iterator<Item = Problem> {
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some((ka, _)), Some((kb, _))) if kb < ka => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+    .map(|(_, p)| p)
+}
+
+/// The sites and units a desk's references are looked up in.
+struct Tables<'a> {
+    sites: &'a [Site],
+    site_ix: &'a IdMap<Id, SiteIx>,
+    unit_ids: &'a [Id],
+    unit_ix: &'a IdMap<Id, UnitIx>,
+}
+
+/// Where a desk is and what it is like: the first part of building it.
+struct DeskPlace {
+    name: Option<Id>,
+    unit: Id,
+    site: Id,
+    unit_ix: UnitIx,
+    site_ix: SiteIx,
+    authority: u32,
+    wait_minutes: u32,
+    hours: Hours,
+    languages: List<Id>,
+    requires: List<Id>,
+}
+
+/// What a desk offers: the second part of building it.
+struct DeskOffer {
+    capabilities: Box<[Id]>,
+    capability_ixs: Box<[SymIx]>,
+    refers: List<(Id, Id)>,
+    refers_ix: List<(SymIx, DeskIx)>,
+}
+
+/// Unit, site, hours, languages and documents of every desk of the spec (duplicates
+/// included), problems numbered by position in the spec.
+fn places<'s, O: OrgSource>(
+    spec: &'s O,
+    t: &Tables<'_>,
+    holidays: Option<&str>,
+) -> (Vec<DeskPlace>, DeskProblems) {
+    let mut problems: DeskProblems = Vec::new();
+    let mut hours_cache: IdMap<&str, Hours> = IdMap::default();
+    // Languages and documents are few: share one `Id` per distinct name, and one list
+    // per distinct list of them.
+    let mut names: IdMap<&str, Id> = IdMap::default();
+    let mut lists: IdMap<&'s [O::S], List<Id>> = IdMap::default();
+    let mut out = Vec::with_capacity(spec.desk_count());
+    for (i, d) in (0..spec.desk_count()).filter_map(|i| Some((i, spec.desk(i)?))) {
+        let mut found: Vec<Problem> = Vec::new();
+        // Paths are formatted only when a reference is wrong.
+        let unit = lookup_with(
+            &mut found,
+            t.unit_ix,
+            "unit",
+            || format!("desks[{i}].unit"),
+            d.unit,
+        );
+        let site = lookup_with(
+            &mut found,
+            t.site_ix,
+            "site",
+            || format!("desks[{i}].site"),
+            d.site,
+        );
+        let hours = match d.hours {
+            None => Hours::always(),
+            Some(text) => match hours_cache.get(text) {
+                Some(h) => h.clone(),
+                None => match Hours::parse(text, holidays) {
+                    Ok(h) => {
+                        hours_cache.insert(text, h.clone());
+                        h
+                    }
+                    Err(e) => {
+                        found.push(
+                            Problem::error(
+                                ProblemKind::MalformedHours,
+                                format!("desks[{i}].hours"),
+                                format!("malformed opening hours `{text}`: {}", e.message()),
+                            )
+                            .with_id(Id::from(d.id))
+                            .with_hint(
+                                "use OpenStreetMap opening_hours syntax, e.g. `Mo-Fr 08:00-16:30; Sa 09:00-12:00`",
+                            ),
+                        );
+                        Hours::always()
+                    }
+                },
+            },
+        };
+        problems.extend(found.into_iter().map(|p| (i, p)));
+        out.push(DeskPlace {
+            name: d.name.map(Id::from),
+            // Share the unit's and site's ids rather than copying the strings per desk.
+            unit: unit
+                .and_then(|u| t.unit_ids.get(u as usize))
+                .map_or_else(|| Id::from(d.unit), Id::clone),
+            site: site
+                .and_then(|s| t.sites.get(s as usize))
+                .map_or_else(|| Id::from(d.site), |s| s.id.clone()),
+            unit_ix: unit.unwrap_or(0),
+            site_ix: site.unwrap_or(0),
+            authority: d.authority,
+            wait_minutes: d.wait_minutes,
+            hours,
+            languages: shared_list(&mut lists, &mut names, d.languages),
+            requires: shared_list(&mut lists, &mut names, d.requires),
+        });
+    }
+    (out, problems)
+}
+
+/// The places of the desks kept, and their problems, numbered among the kept desks
+/// (`kept`: their positions in the spec, increasing).
+fn kept_places(
+    all: Vec<DeskPlace>,
+    problems: DeskProblems,
+    kept: &[usize],
+) -> (Vec<DeskPlace>, DeskProblems) {
+    if all.len() == kept.len() {
+        // No duplicates: the positions are the same.
+        return (all, problems);
+    }
+    let places = all
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| kept.binary_search(i).is_ok())
+        .map(|(_, p)| p)
+        .collect();
+    let problems = problems
+        .into_iter()
+        .filter_map(|(i, p)| Some((kept.binary_search(&i).ok()?, p)))
+        .collect();
+    (places, problems)
+}
+
+/// The desks being built: the spec, and the position in it and id of each desk kept.
+struct DesksIn<'a, O> {
+    spec: &'a O,
+    spec_ix: &'a [usize],
+    ids: &'a [Id],
+}
+
+impl<O: OrgSource> DesksIn<'_, O> {
+    /// Each kept desk, with its position among them, its position in the spec and its id.
+    fn each(&self) -> impl Iterator<Item = (usize, usize, DeskRef<'_, O::S>, &Id)> {
+        self.spec_ix
+            .iter()
+            .zip(self.ids)
+            .enumerate()
+            .filter_map(|(k, (&i, id))| Some((k, i, self.spec.desk(i)?, id)))
+    }
+
+    /// Capabilities and referrals of every desk, and the symbols they intern, in order of
+    /// first appearance.
+    fn offers(
+        &self,
+        desk_table: &DeskTable<'_>,
+    ) -> (Vec<DeskOffer>, Vec<Id>, IdMap<Id, SymIx>, DeskProblems) {
+        let mut problems: DeskProblems = Vec::new();
+        let mut symbols: Vec<Id> = Vec::new();
+        let mut symbol_ix: IdMap<Id, SymIx> = IdMap::default();
+        fn intern(symbols: &mut Vec<Id>, symbol_ix: &mut IdMap<Id, SymIx>, s: &str) -> SymIx {
+            if let Some(&ix) = symbol_ix.get(s) {
+                return ix;
+            }
+            let ix = symbols.len() as SymIx;
+            let id = Id::from(s);
+            symbols.push(id.clone());
+            symbol_ix.insert(id, ix);
+            ix
+        }
+        let mut out = Vec::with_capacity(self.spec_ix.len());
+        for (k, i, d, id) in self.each() {
+            let mut found: Vec<Problem> = Vec::new();
+            let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
+            for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
+                if blank(c) {
+                    check_id(&mut found, &format!("desks[{i}].capabilities[{j}]"), c);
+                }
+                let ix = intern(&mut symbols, &mut symbol_ix, c);
+                if capability_ixs.contains(&ix) {
+                    found.push(
+                        Problem::warning(
+                            ProblemKind::DuplicateId,
+                            format!("desks[{i}].capabilities[{j}]"),
+                            format!("capability `{c}` is listed twice"),
+                        )
+                        .with_id(id.clone()),
+                    );
+                    continue;
+                }
+                capability_ixs.push(ix);
+            }
+            let capabilities: Box<[Id]> = capability_ixs
+                .iter()
+                .filter_map(|&c| symbols.get(c as usize).cloned())
+                .collect();
+            let capability_ixs: Box<[SymIx]> = capability_ixs.iter().copied().collect();
+            let mut refers: Vec<(Id, Id)> = Vec::new();
+            let mut refers_ix: Vec<(SymIx, DeskIx)> = Vec::new();
+            for (need, to) in d.refers {
+                let (need, to): (&str, &str) = (need, to);
+                let target = lookup_with(
+                    &mut found,
+                    desk_table,
+                    "desk",
+                    || format!("desks[{i}].refers.{need}"),
+                    to,
+                );
+                if let Some(t) = target {
+                    let n = intern(&mut symbols, &mut symbol_ix, need);
+                    let to = self
+                        .ids
+                        .get(t as usize)
+                        .cloned()
+                        .unwrap_or_else(|| Id::from(to));
+                    if let Some(need) = symbols.get(n as usize) {
+                        refers.push((need.clone(), to));
+                        refers_ix.push((n, t));
+                    }
+                }
+            }
+            problems.extend(found.into_iter().map(|p| (k, p)));
+            out.push(DeskOffer {
+                capabilities,
+                capability_ixs,
+                refers: refers.into(),
+                refers_ix: refers_ix.into(),
+            });
+        }
+        (out, symbols, symbol_ix, problems)
+    }
+}
+
 /// The shared list of ids for these names (languages or documents).
 fn shared_list<'a, S: SpecStr>(
     lists: &mut IdMap<&'a [S], List<Id>>,
@@ -849,8 +1053,13 @@ fn shared_list<'a, S: SpecStr>(
         .clone()
 }
 
+/// Nothing but white space (`s.trim().is_empty()`, stopping at the first other character).
+fn blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 fn check_id(problems: &mut Vec<Problem>, path: &str, id: &str) {
-    if id.trim().is_empty() {
+    if blank(id) {
         problems.push(
             Problem::error(ProblemKind::BadValue, path, "empty id")
                 .with_hint("ids are non-empty names such as `records-counter`"),
@@ -979,4 +1188,72 @@ fn edit_distance(a: &str, b: &str) -> usize {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{self, OrgShape};
+
+    /// Everything an organization holds that does not depend on a hasher's seed.
+    fn contents(org: &Result<Org, Problems>) -> String {
+        match org {
+            Ok(o) => format!(
+                "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+                o.sites,
+                o.units,
+                o.desks,
+                o.symbols,
+                o.warnings,
+                o.to_spec()
+            ),
+            Err(p) => format!("{p:?}"),
+        }
+    }
+
+    #[test]
+    fn desks_read_on_two_threads_build_the_same_organization() {
+        let mut spec = synth::org(&OrgShape::new(3_000).seed(7));
+        for (k, d) in spec.desks.iter_mut().enumerate().step_by(97) {
+            // Warnings: a capability listed twice, a referral to a need no desk offers.
+            if let Some(c) = d.capabilities.first().cloned() {
+                d.capabilities.push(c);
+            }
+            d.refers.insert(format!("need{}", k % 5), "d0".to_owned());
+        }
+        let ok = spec.clone();
+        let one = Org::build_with(&ok, usize::MAX);
+        let two = Org::build_with(&ok, 0);
+        assert!(one.as_ref().is_ok_and(|o| !o.warnings.is_empty()));
+        assert_eq!(contents(&one), contents(&two));
+        // Errors in both parts of a desk, on many desks: same problems, same order.
+        for (k, d) in spec.desks.iter_mut().enumerate().step_by(89) {
+            match k % 4 {
+                0 => d.unit = format!("nope{k}"),
+                1 => d.hours = Some("Mo-Zz 25:00".to_owned()),
+                2 => d.capabilities.push(" ".to_owned()),
+                _ => {
+                    d.refers.insert("x".to_owned(), format!("gone{k}"));
+                    d.site = "nowhere".to_owned();
+                }
+            }
+        }
+        let one = Org::build_with(&spec, usize::MAX);
+        let two = Org::build_with(&spec, 0);
+        assert!(one.as_ref().is_err_and(|p| p.0.len() > 30));
+        assert_eq!(contents(&one), contents(&two));
+        // Duplicate desks: not built, their unit and site checked, their hours not read.
+        for (k, d) in spec.desks.iter_mut().enumerate().skip(5).step_by(101) {
+            d.id = format!("d{}", k / 2);
+            d.hours = Some("nonsense".to_owned());
+            if k % 2 == 0 {
+                d.unit = format!("nope{k}");
+            }
+        }
+        let one = Org::build_with(&spec, usize::MAX);
+        let two = Org::build_with(&spec, 0);
+        let text = contents(&one);
+        assert!(text.contains("duplicate desk id") && text.contains("unknown unit `nope"));
+        assert_eq!(text, contents(&two));
+    }
 }

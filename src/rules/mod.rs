@@ -4,8 +4,6 @@
 
 pub mod spec;
 
-use std::fmt::Write as _;
-
 pub use spec::{
     Condition, DeskConstraintsSpec, FactSpec, FactType, Op, RuleSetSpec, RuleSpec, ThenSpec, Value,
     ValueRef,
@@ -237,7 +235,8 @@ impl RuleSet {
         let mut rule_ids: IdMap<Id, usize> =
             IdMap::with_capacity_and_hasher(spec.rules.len(), Default::default());
         for (i, r) in spec.rules.iter_mut().enumerate() {
-            let path = format!("rules[{i}]");
+            // Formatted only for a problem.
+            let path = RulePath(i);
             let id = Id::from(&r.id);
             if r.id.trim().is_empty() {
                 problems.push(Problem::error(
@@ -261,7 +260,7 @@ impl RuleSet {
             let when = r.when.take().unwrap_or(Condition::All(Vec::new()));
             check_condition(
                 &when,
-                &mut format!("{path}.when"),
+                CondPath::When(i),
                 0,
                 &facts,
                 &fact_ix,
@@ -354,7 +353,11 @@ impl RuleSet {
                 priority: r.priority,
                 order: i,
                 when,
-                capability: Id::from(&t.capability),
+                // The organization's own string when a desk offers it (most rules).
+                capability: org
+                    .symbol_ix
+                    .get_key_value(t.capability.as_str())
+                    .map_or_else(|| Id::from(&t.capability), |(c, _)| c.clone()),
                 authority: t.authority,
                 unit: t.unit.as_deref().map(Id::from),
                 site: t.site.as_deref().map(Id::from),
@@ -478,10 +481,42 @@ fn default_question(fact: &str) -> String {
     format!("What is your {}?", fact.replace('_', " "))
 }
 
+/// `rules[i]`, written out only when a problem names it.
+#[derive(Clone, Copy)]
+struct RulePath(usize);
+
+impl std::fmt::Display for RulePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rules[{}]", self.0)
+    }
+}
+
+/// Where a condition is (`rules[3].when.all[1].not`), written out only when a problem
+/// names it.
+#[derive(Clone, Copy)]
+enum CondPath<'a> {
+    /// `rules[i].when`.
+    When(usize),
+    /// The `i`th part of an `all` or `any` (the key).
+    Part(&'a CondPath<'a>, &'static str, usize),
+    /// The inside of a `not`.
+    Not(&'a CondPath<'a>),
+}
+
+impl std::fmt::Display for CondPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CondPath::When(i) => write!(f, "{}.when", RulePath(*i)),
+            CondPath::Part(up, key, i) => write!(f, "{up}.{key}[{i}]"),
+            CondPath::Not(up) => write!(f, "{up}.not"),
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn check_condition(
     c: &Condition,
-    path: &mut String,
+    path: CondPath<'_>,
     depth: usize,
     facts: &[Fact],
     fact_ix: &IdMap<Id, usize>,
@@ -492,7 +527,7 @@ fn check_condition(
         problems.push(
             Problem::error(
                 ProblemKind::TooLarge,
-                path.clone(),
+                path.to_string(),
                 format!("condition nested deeper than {MAX_CONDITION_DEPTH} levels"),
             )
             .with_id(rule.clone()),
@@ -506,22 +541,16 @@ fn check_condition(
             } else {
                 "any"
             };
-            // One path buffer for the whole condition: segments are pushed and popped.
-            let len = path.len();
             for (i, part) in v.iter().enumerate() {
-                let _ = write!(path, ".{key}[{i}]");
-                check_condition(part, path, depth + 1, facts, fact_ix, rule, problems);
-                path.truncate(len);
+                let at = CondPath::Part(&path, key, i);
+                check_condition(part, at, depth + 1, facts, fact_ix, rule, problems);
             }
         }
         Condition::Not(inner) => {
-            let len = path.len();
-            path.push_str(".not");
-            check_condition(inner, path, depth + 1, facts, fact_ix, rule, problems);
-            path.truncate(len);
+            let at = CondPath::Not(&path);
+            check_condition(inner, at, depth + 1, facts, fact_ix, rule, problems);
         }
         Condition::Test { fact, op } => {
-            let path: &str = path;
             // Paths are formatted only for a problem.
             let op_path = || format!("{path}.{}", op.name());
             let kind = if RESERVED_FACTS.contains(&fact.as_str()) {
