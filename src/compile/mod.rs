@@ -299,7 +299,7 @@ impl CapIndex {
         let mut by_wait: Vec<DeskIx> = Vec::with_capacity(rows.len());
         let mut by_schedule: Vec<DeskIx> = Vec::new();
         let mut waits: Vec<u64> = Vec::new();
-        let mut scheduled: Vec<(u32, u32, u32)> = Vec::new();
+        let mut scheduled: Vec<(u32, u32, u32, DeskIx)> = Vec::new();
         let mut i = 0;
         while i < rows.len() {
             let cap = rows[i][0];
@@ -345,18 +345,22 @@ impl CapIndex {
             // And by (schedule, wait, rank), for entries worth splitting.
             let mut segments = Vec::new();
             if waits.len() > NO_SITE_BY_WAIT {
+                // From the rows just written (read in sequence; they hold the schedule).
                 scheduled.clear();
-                scheduled.extend(waits.iter().map(|&k| {
-                    let desk = desk_of(k as u32);
-                    let schedule = hot.get(desk as usize).map_or(0, |h| h.schedule);
-                    (schedule, (k >> 32) as u32, desk)
+                scheduled.extend(by_site.get(cap_start..i).unwrap_or(&[]).iter().map(|r| {
+                    let schedule = if r.schedule == u16::MAX {
+                        hot.get(r.desk as usize).map_or(0, |h| h.schedule)
+                    } else {
+                        u32::from(r.schedule)
+                    };
+                    (schedule, r.wait, r.rank, r.desk)
                 }));
-                // Stable: each schedule's desks stay in (wait, rank) order.
-                scheduled.sort_by_key(|&(schedule, _, _)| schedule);
+                // Ranks are distinct: each schedule's desks in (wait, rank) order.
+                scheduled.sort_unstable();
                 for run in scheduled.chunk_by(|a, b| a.0 == b.0) {
                     let start = by_schedule.len() as u32;
-                    by_schedule.extend(run.iter().map(|&(_, _, d)| d));
-                    if let Some(&(schedule, min_wait, _)) = run.first() {
+                    by_schedule.extend(run.iter().map(|&(_, _, _, d)| d));
+                    if let Some(&(schedule, min_wait, _, _)) = run.first() {
                         segments.push(Segment {
                             schedule,
                             min_wait,
