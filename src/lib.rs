@@ -136,6 +136,7 @@ pub mod export;
 pub mod hours;
 pub mod load;
 pub mod model;
+mod parallel;
 pub mod policy_test;
 pub mod problem;
 pub mod resolve;

@@ -865,29 +865,16 @@ impl Compiled {
         // property tests build 100 000 small routers).
         let caps_job = || CapIndex::build(org, &hot, &order, &demands);
         let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
-        let ((caps, views), (whens, fast, rule_index, by_travel, travel_rows)) =
-            std::thread::scope(|s| {
-                let spawned = if parallel {
-                    std::thread::Builder::new()
-                        .name("rightdesk-compile".to_owned())
-                        .spawn_scoped(s, caps_job)
-                } else {
-                    Err(std::io::Error::other("small organization: built inline"))
-                };
-                let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
-                let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
-                let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
-                let rule_index = RuleIndex::build(symbols, &fast);
-                let (by_travel, travel_rows) = travel_tables(org);
-                let caps = match spawned {
-                    Ok(handle) => match handle.join() {
-                        Ok(caps) => caps,
-                        Err(payload) => std::panic::resume_unwind(payload),
-                    },
-                    Err(_) => caps_job(),
-                };
-                (caps, (whens, fast, rule_index, by_travel, travel_rows))
-            });
+        let rules_job = || {
+            let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
+            let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
+            let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
+            let rule_index = RuleIndex::build(symbols, &fast);
+            let (by_travel, travel_rows) = travel_tables(org);
+            (whens, fast, rule_index, by_travel, travel_rows)
+        };
+        let ((whens, fast, rule_index, by_travel, travel_rows), (caps, views)) =
+            crate::parallel::join("rightdesk-compile", parallel, rules_job, caps_job);
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()

@@ -824,21 +824,7 @@ pub fn router_from_str_with_limits(
 ) -> Result<Router, LoadError> {
     let read_rules = || rules_spec(rules.text, rules.format, rules.file, limits);
     let build_org = || org_from_str_with_limits(org.text, org.format, org.file, limits);
-    let (built, spec) = std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new()
-            .name("rightdesk-rules".to_owned())
-            .spawn_scoped(s, read_rules);
-        let built = build_org();
-        let spec = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(spec) => spec,
-                Err(payload) => std::panic::resume_unwind(payload),
-            },
-            // No second thread: read the rules after the organization.
-            Err(_) => read_rules(),
-        };
-        (built, spec)
-    });
+    let (built, spec) = crate::parallel::join("rightdesk-rules", true, build_org, read_rules);
     let built = built?;
     let checked = rules_checked(spec?, rules.text, rules.format, rules.file, &built, limits)?;
     Ok(Router::new(built, checked))

@@ -440,11 +440,12 @@ impl Org {
         let (
             (desk_ix, desk_spec_ix, desk_ids, units, rest_problems, offered),
             (all_places, all_place_problems),
-        ) = if spec.desk_count() >= parallel_desks {
-            both(rest, place)
-        } else {
-            (rest(), place())
-        };
+        ) = crate::parallel::join(
+            "rightdesk-org",
+            spec.desk_count() >= parallel_desks,
+            rest,
+            place,
+        );
         let (offers, symbols, symbol_ix, offer_problems) = offered;
         problems.extend(rest_problems);
         // Only the desks kept (not a duplicate id), numbered among them.
@@ -763,27 +764,6 @@ impl Org {
 /// Organizations with at least this many desks read their desks on two threads (below it,
 /// a thread costs more than it saves).
 const PARALLEL_DESKS: usize = 20_000;
-
-/// Run two jobs, `b` on a second thread when one can be started (else after `a`).
-fn both<A: Send, B: Send>(
-    a: impl FnOnce() -> A + Send,
-    b: impl FnOnce() -> B + Send + Copy,
-) -> (A, B) {
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new()
-            .name("rightdesk-org".to_owned())
-            .spawn_scoped(s, b);
-        let ra = a();
-        let rb = match spawned {
-            Ok(handle) => match handle.join() {
-                Ok(rb) => rb,
-                Err(payload) => std::panic::resume_unwind(payload),
-            },
-            Err(_) => b(),
-        };
-        (ra, rb)
-    })
-}
 
 /// Problems found about desks, each with the desk's position, in desk order.
 type DeskProblems = Vec<(usize, Problem)>;
