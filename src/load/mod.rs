@@ -836,11 +836,12 @@ pub fn router_from_str_with_limits(
 /// # Errors
 /// As [`org_from_path`] then [`rules_from_path`]: the organization file's errors first.
 ///
-/// ```no_run
+/// ```
 /// let router = rightdesk::load::router_from_paths(
 ///     "examples/police_station/org.yaml",
 ///     "examples/police_station/rules.yaml",
 /// )?;
+/// assert!(router.org().desk("records-counter").is_some());
 /// # Ok::<(), rightdesk::LoadError>(())
 /// ```
 pub fn router_from_paths(
