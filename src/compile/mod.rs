@@ -116,11 +116,7 @@ impl Row {
             wait: h.wait,
             rank: h.rank,
             unit_pre: h.unit_pre,
-            languages: if h.languages >> 31 == 0 {
-                h.languages as u32
-            } else {
-                (h.languages as u32) | ROW_MORE
-            },
+            languages: fold_languages(h.languages),
             authority: u16::try_from(h.authority).unwrap_or(u16::MAX),
 
             schedule: u16::try_from(h.schedule).unwrap_or(u16::MAX),
@@ -145,8 +141,28 @@ pub(crate) struct Summary {
     /// The smallest and largest unit pre-order number of the group's desks.
     pub unit_lo: u32,
     pub unit_hi: u32,
-    /// The union of the desks' language bits ([`DeskHot::languages`]).
-    pub languages: u64,
+    /// The union of the desks' language bits ([`DeskHot::languages`]) 0..31; bit 31: some
+    /// desk has a language beyond them.
+    pub languages: u32,
+}
+
+impl Summary {
+    /// Might some desk of the group speak the language with bit `bit`
+    /// ([`Compiled::language_bit`], 0 when not interned)?
+    #[inline]
+    pub(crate) fn may_speak(&self, bit: u64) -> bool {
+        self.languages & (fold_languages(bit) | ROW_MORE) != 0
+    }
+}
+
+/// Language bits folded into 32: bits 0..31 as they are, bit 31 set for any other.
+#[inline]
+fn fold_languages(bits: u64) -> u32 {
+    if bits >> 31 == 0 {
+        bits as u32
+    } else {
+        (bits as u32) | ROW_MORE
+    }
 }
 
 /// The positions in `levels` ((capability, authority) pairs, sorted) of capability `c`'s.
@@ -321,7 +337,7 @@ impl CapIndex {
                     sum.max_authority = sum.max_authority.max(h.authority);
                     sum.unit_lo = sum.unit_lo.min(h.unit_pre);
                     sum.unit_hi = sum.unit_hi.max(h.unit_pre);
-                    sum.languages |= h.languages;
+                    sum.languages |= fold_languages(h.languages);
                     i += 1;
                 }
                 groups.push(Group {

@@ -1005,7 +1005,7 @@ impl<'a> Engine<'a> {
             Stage::Authority
         } else if !site_ok {
             Stage::Unit
-        } else if q.language.is_some() && sum.languages & (q.language_bit | MORE_LANGUAGES) == 0 {
+        } else if q.language.is_some() && !sum.may_speak(q.language_bit) {
             Stage::Site
         } else {
             Stage::Language
