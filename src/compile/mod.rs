@@ -165,9 +165,29 @@ fn fold_languages(bits: u64) -> u32 {
     }
 }
 
-/// The positions in `levels` ((capability, authority) pairs, sorted) of capability `c`'s.
-fn levels_of(levels: &[(SymIx, u32)], c: SymIx) -> std::ops::Range<usize> {
-    levels.partition_point(|&(lc, _)| lc < c)..levels.partition_point(|&(lc, _)| lc <= c)
+/// Where each capability's pairs start in `levels` ((capability, authority) pairs, sorted
+/// by capability), one more entry at the end: see [`levels_of`].
+fn level_starts(levels: &[(SymIx, u32)], n_caps: usize) -> Vec<u32> {
+    let mut starts = vec![0u32; n_caps + 1];
+    for &(c, _) in levels {
+        if let Some(s) = starts.get_mut(c as usize + 1) {
+            *s += 1;
+        }
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    starts
+}
+
+/// The positions in `levels` of capability `c`'s pairs, from [`level_starts`] (a look-up
+/// per desk and capability instead of two binary searches).
+#[inline]
+fn levels_of(starts: &[u32], c: SymIx) -> std::ops::Range<usize> {
+    match (starts.get(c as usize), starts.get(c as usize + 1)) {
+        (Some(&a), Some(&b)) => a as usize..b as usize,
+        _ => 0..0,
+    }
 }
 
 /// Organizations with at least this many desks build their capability index on a second
@@ -261,13 +281,14 @@ impl CapIndex {
             .collect();
         levels.sort_unstable();
         levels.dedup();
+        let level_at = level_starts(&levels, n_caps);
         let mut qualified = vec![0usize; levels.len()];
         for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
                 if let Some(n) = offered.get_mut(c as usize) {
                     *n += 1;
                 }
-                for i in levels_of(&levels, c) {
+                for i in levels_of(&level_at, c) {
                     if levels.get(i).is_some_and(|&(_, a)| h.authority >= a) {
                         if let Some(q) = qualified.get_mut(i) {
                             *q += 1;
@@ -278,9 +299,11 @@ impl CapIndex {
         }
         // The views worth having: few enough desks qualify.
         let mut views: Vec<(SymIx, u32)> = Vec::new();
+        let mut in_views = 0;
         for (&(c, a), &q) in levels.iter().zip(&qualified) {
             if q * VIEW_AT_MOST_ONE_IN <= offered.get(c as usize).copied().unwrap_or(0) {
                 views.push((c, a));
+                in_views += q;
             }
         }
         let view_of = |c: SymIx, a: u32| -> View {
@@ -293,11 +316,12 @@ impl CapIndex {
         };
         // Rows (view, site, wait, rank), sorted as packed integers: ranks are distinct, so
         // the rank alone gives the desk back, and one integer compares faster than fields.
-        let mut rows: Vec<[u32; 4]> = Vec::new();
+        let view_at = level_starts(&views, n_caps);
+        let mut rows: Vec<[u32; 4]> = Vec::with_capacity(offered.iter().sum::<usize>() + in_views);
         for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
                 rows.push([c, h.site, h.wait, h.rank]);
-                for i in levels_of(&views, c) {
+                for i in levels_of(&view_at, c) {
                     if views.get(i).is_some_and(|&(_, a)| h.authority >= a) {
                         rows.push([(n_caps + i) as View, h.site, h.wait, h.rank]);
                     }
