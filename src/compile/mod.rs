@@ -147,6 +147,23 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
+    /// The summary of no desk.
+    const EMPTY: Summary = Summary {
+        max_authority: 0,
+        unit_lo: u32::MAX,
+        unit_hi: 0,
+        languages: 0,
+    };
+
+    /// Count a desk in.
+    #[inline]
+    fn add(&mut self, h: &DeskHot) {
+        self.max_authority = self.max_authority.max(h.authority);
+        self.unit_lo = self.unit_lo.min(h.unit_pre);
+        self.unit_hi = self.unit_hi.max(h.unit_pre);
+        self.languages |= fold_languages(h.languages);
+    }
+
     /// Might some desk of the group speak the language with bit `bit`
     /// ([`Compiled::language_bit`], 0 when not interned)?
     #[inline]
@@ -165,12 +182,13 @@ fn fold_languages(bits: u64) -> u32 {
     }
 }
 
-/// Where each capability's pairs start in `levels` ((capability, authority) pairs, sorted
-/// by capability), one more entry at the end: see [`levels_of`].
-fn level_starts(levels: &[(SymIx, u32)], n_caps: usize) -> Vec<u32> {
-    let mut starts = vec![0u32; n_caps + 1];
-    for &(c, _) in levels {
-        if let Some(s) = starts.get_mut(c as usize + 1) {
+/// Counts turned into run starts: entry `k` is the number of `keys` below `k`, `n + 1`
+/// entries (keys of `n` or more are not counted), so that in the keys sorted, key `k`'s
+/// run is `starts[k]..starts[k + 1]`.
+fn starts_of(keys: impl Iterator<Item = usize>, n: usize) -> Vec<u32> {
+    let mut starts = vec![0u32; n + 1];
+    for k in keys {
+        if let Some(s) = starts.get_mut(k + 1) {
             *s += 1;
         }
     }
@@ -178,6 +196,12 @@ fn level_starts(levels: &[(SymIx, u32)], n_caps: usize) -> Vec<u32> {
         starts[i] += starts[i - 1];
     }
     starts
+}
+
+/// Where each capability's pairs start in `levels` ((capability, authority) pairs, sorted
+/// by capability), one more entry at the end: see [`levels_of`].
+fn level_starts(levels: &[(SymIx, u32)], n_caps: usize) -> Vec<u32> {
+    starts_of(levels.iter().map(|&(c, _)| c as usize), n_caps)
 }
 
 /// The positions in `levels` of capability `c`'s pairs, from [`level_starts`] (a look-up
@@ -346,22 +370,18 @@ impl CapIndex {
             let cap_start = i;
             let mut groups = Vec::new();
             let mut summaries: Vec<Summary> = Vec::new();
+            let mut entry_sum = Summary::EMPTY;
             while i < rows.len() && rows[i][0] == cap {
                 let site = rows[i][1];
                 let start = i;
-                let mut sum = Summary {
-                    unit_lo: u32::MAX,
-                    ..Summary::default()
-                };
+                let mut sum = Summary::EMPTY;
                 while i < rows.len() && rows[i][0] == cap && rows[i][1] == site {
-                    // Each row reads its desk's fields once, for the row and the summary.
+                    // Each row reads its desk's fields once, for the row and the summaries.
                     let desk = desk_of(rows[i][3]);
                     let h = hot.get(desk as usize).copied().unwrap_or_default();
                     by_site.push(Row::of(desk, &h));
-                    sum.max_authority = sum.max_authority.max(h.authority);
-                    sum.unit_lo = sum.unit_lo.min(h.unit_pre);
-                    sum.unit_hi = sum.unit_hi.max(h.unit_pre);
-                    sum.languages |= fold_languages(h.languages);
+                    sum.add(&h);
+                    entry_sum.add(&h);
                     i += 1;
                 }
                 groups.push(Group {
@@ -426,22 +446,9 @@ impl CapIndex {
                         before += w.0.count_ones();
                     }
                     e.sites = sites.into_boxed_slice();
-                }
-                e.summary = summaries.iter().fold(
-                    Summary {
-                        unit_lo: u32::MAX,
-                        ..Summary::default()
-                    },
-                    |a, g| Summary {
-                        max_authority: a.max_authority.max(g.max_authority),
-                        unit_lo: a.unit_lo.min(g.unit_lo),
-                        unit_hi: a.unit_hi.max(g.unit_hi),
-                        languages: a.languages | g.languages,
-                    },
-                );
-                if groups.len() >= SITE_BITS_FROM {
                     e.summaries = summaries.into_boxed_slice();
                 }
+                e.summary = entry_sum;
                 e.groups = groups.into_boxed_slice();
                 e.all = (cap_start as u32, i as u32);
                 e.segments = segments.into_boxed_slice();
@@ -647,15 +654,7 @@ pub(crate) struct UnitDesks {
 
 impl UnitDesks {
     fn build(hot: &[DeskHot], n_units: usize) -> UnitDesks {
-        let mut start = vec![0u32; n_units + 2];
-        for h in hot {
-            if let Some(c) = start.get_mut(h.unit_pre as usize + 1) {
-                *c += 1;
-            }
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
+        let start = starts_of(hot.iter().map(|h| h.unit_pre as usize), n_units);
         let mut next = start.clone();
         let mut desks = vec![0; hot.len()];
         for (d, h) in hot.iter().enumerate() {
@@ -666,7 +665,6 @@ impl UnitDesks {
                 *n += 1;
             }
         }
-        start.pop();
         UnitDesks { desks, start }
     }
 
