@@ -532,11 +532,19 @@ impl<'a> Engine<'a> {
                 return false;
             }
         }
-        match (arr, self.schedule(h)) {
-            (None, _) => true,
-            (Some(a), Some(hours)) => hours.is_always() || hours.is_open_secs(a.local),
-            (Some(_), None) => true,
+        match arr {
+            None => true,
+            Some(a) => self.schedule_open(h.schedule, a),
         }
+    }
+
+    /// Are the hours of schedule `schedule` open at the arrival (status aside)?
+    #[inline]
+    fn schedule_open(&self, schedule: u32, a: &Arrival) -> bool {
+        self.comp
+            .schedules
+            .get(schedule as usize)
+            .is_none_or(|hours| hours.is_always() || hours.is_open_secs(a.local))
     }
 
     /// When a desk closed on arrival opens, within the hours' look-ahead.
@@ -617,32 +625,15 @@ impl<'a> Engine<'a> {
     fn pick_open(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<Pick> {
         let mut best: Option<Pick> = None;
         let caps = &self.comp.caps;
-        // A group cannot beat the best when travel plus its smallest wait exceeds the best
-        // cost (waits can only be bounded this way when no status update overrides one).
-        let floor = |g: &Group| {
+        // Desks whose smallest org-file wait is `min_wait` cannot beat the best when travel
+        // plus that exceeds the best cost (waits can only be bounded this way when no
+        // status update overrides one).
+        let floor = |min_wait: u32| {
             if self.status.has_wait_overrides() {
                 0
             } else {
-                g.min_wait
+                min_wait
             }
-        };
-        // Scan site group `i` of entry `v`, reached after `t` minutes, unless it cannot beat
-        // the best or none of its desks can meet the rule's demands.
-        let visit = |v: View, i: usize, g: &Group, t: u32, best: &mut Option<Pick>| {
-            if best.is_some_and(|b| t.saturating_add(floor(g)) > b.cost)
-                || !self.may_pass(q, v, i, g)
-            {
-                return;
-            }
-            self.scan(
-                ctx,
-                q,
-                self.rows(caps.desks(g), g.site),
-                t,
-                true,
-                true,
-                best,
-            );
         };
         if let Some(desks) = self.scoped_desks(q) {
             for (d, h) in desks {
@@ -681,20 +672,12 @@ impl<'a> Engine<'a> {
                             self.scan(ctx, q, self.ixs(rest), 0, true, true, &mut best);
                         } else if !rest.is_empty() {
                             for s in caps.segments(cap) {
-                                let floor = if self.status.has_wait_overrides() {
-                                    0
-                                } else {
-                                    s.min_wait
-                                };
-                                if best.is_some_and(|b| floor > b.cost) {
+                                if best.is_some_and(|b| floor(s.min_wait) > b.cost) {
                                     break;
                                 }
-                                let closed = ctx.start.is_some_and(|a| {
-                                    self.comp
-                                        .schedules
-                                        .get(s.schedule as usize)
-                                        .is_some_and(|h| !h.is_always() && !h.is_open_secs(a.local))
-                                });
+                                let closed = ctx
+                                    .start
+                                    .is_some_and(|a| !self.schedule_open(s.schedule, &a));
                                 if !closed {
                                     let desks = self.ixs(caps.segment(s));
                                     self.scan(ctx, q, desks, 0, true, true, &mut best);
@@ -705,10 +688,21 @@ impl<'a> Engine<'a> {
                     Some(o) => {
                         let groups = caps.groups(cap);
                         let reach = self.comp.by_travel.get(o as usize).map_or(&[][..], |v| v);
+                        // Scan site group `i`, reached after `t` minutes, unless it cannot
+                        // beat the best or none of its desks can meet the rule's demands.
+                        let visit = |i: usize, g: &Group, t: u32, best: &mut Option<Pick>| {
+                            if best.is_some_and(|b| t.saturating_add(floor(g.min_wait)) > b.cost)
+                                || !self.may_pass(q, cap, i, g)
+                            {
+                                return;
+                            }
+                            let rows = self.rows(caps.desks(g), g.site);
+                            self.scan(ctx, q, rows, t, true, true, best);
+                        };
                         if groups.len() < reach.len() {
                             for (i, g) in groups.iter().enumerate() {
                                 if let Some(t) = self.comp.travel(o, g.site) {
-                                    visit(cap, i, g, t, &mut best);
+                                    visit(i, g, t, &mut best);
                                 }
                             }
                         } else {
@@ -718,7 +712,7 @@ impl<'a> Engine<'a> {
                                 }
                                 if let Some(i) = caps.group_ix(cap, s) {
                                     if let Some(g) = groups.get(i) {
-                                        visit(cap, i, g, t, &mut best);
+                                        visit(i, g, t, &mut best);
                                     }
                                 }
                             }
@@ -929,7 +923,7 @@ impl<'a> Engine<'a> {
                 // What the capability's desks have at best, all sites together, first.
                 let possible = caps
                     .summary(c)
-                    .is_some_and(|sum| Self::bound_with(q, true, sum) == Stage::Language);
+                    .is_some_and(|sum| Self::summary_allows(q, true, sum));
                 possible
                     && match q.site {
                         SiteFilter::Nowhere => false,
@@ -985,31 +979,17 @@ impl<'a> Engine<'a> {
             .caps
             .summaries(v)
             .get(i)
-            .is_none_or(|sum| Self::bound(q, g, sum) == Stage::Language)
+            .is_none_or(|sum| Self::summary_allows(q, q.site.allows(g.site), sum))
     }
 
-    /// The furthest through the filters any desk of a group can get.
-    fn bound(q: &Query<'_, '_>, g: &Group, sum: &Summary) -> Stage {
-        Self::bound_with(q, q.site.allows(g.site), sum)
-    }
-
-    /// The furthest through the filters desks with `sum` at best can get, `site_ok`: some
-    /// of them are at a site the rule allows.
-    fn bound_with(q: &Query<'_, '_>, site_ok: bool, sum: &Summary) -> Stage {
-        if sum.max_authority < q.crule.min_authority {
-            Stage::Capability
-        } else if q
-            .scope
-            .is_some_and(|(a, b)| sum.unit_hi < a || sum.unit_lo > b)
-        {
-            Stage::Authority
-        } else if !site_ok {
-            Stage::Unit
-        } else if q.language.is_some() && !sum.may_speak(q.language_bit) {
-            Stage::Site
-        } else {
-            Stage::Language
-        }
+    /// Might some desk summed up by `sum` meet the rule's demands other than capability,
+    /// travel and hours? `site_ok`: some of them are at a site the rule allows.
+    fn summary_allows(q: &Query<'_, '_>, site_ok: bool, sum: &Summary) -> bool {
+        sum.max_authority >= q.crule.min_authority
+            && q.scope
+                .is_none_or(|(a, b)| sum.unit_hi >= a && sum.unit_lo <= b)
+            && site_ok
+            && (q.language.is_none() || sum.may_speak(q.language_bit))
     }
 
     fn gap(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Gap {
