@@ -22,7 +22,6 @@ use smallvec::SmallVec;
 use super::FastBuild;
 use super::fast::{FCond, Facts, Key, SLOT_NEED, V, number_key};
 use super::fast::{ILit, Symbols};
-use crate::resolve::Request;
 
 /// The rules filed under one fact.
 #[derive(Debug, Default)]
@@ -267,11 +266,6 @@ impl RuleIndex {
         out
     }
 
-    /// As [`RuleIndex::lists_for`], reading the request.
-    pub(crate) fn lists<'a>(&'a self, req: &Request) -> Lists<'a> {
-        self.lists_for(&self.symbols.facts(req))
-    }
-
     /// Approximate heap bytes of the lists.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.root.heap_bytes()
@@ -335,6 +329,7 @@ mod tests {
     use super::*;
     use crate::compile::cond::{Cond, Tri};
     use crate::model::Id;
+    use crate::resolve::Request;
     use crate::rules::Condition;
 
     fn index(jsons: &[&str]) -> (Vec<Cond>, RuleIndex) {
@@ -348,7 +343,7 @@ mod tests {
     }
 
     fn considered(ix: &RuleIndex, req: &Request) -> Vec<u32> {
-        Merge::new(ix.lists(req)).collect()
+        Merge::new(ix.lists_for(&ix.symbols.facts(req))).collect()
     }
 
     /// The first true rule and the missing facts of the unknown ones before it.

@@ -292,19 +292,9 @@ impl<'a> Engine<'a> {
         self.org.desks.get(d as usize)
     }
 
-    /// Evaluate rules at `positions` (ascending evaluation order), calling `note` with each
-    /// verdict (and whether a true rule's constraints need a missing fact).
-    pub(crate) fn decide(
-        &self,
-        req: &Request,
-        positions: impl Iterator<Item = u32>,
-        note: impl FnMut(u32, Tri, bool),
-    ) -> Decision {
-        let facts = self.comp.rule_index.symbols.facts(req);
-        self.decide_with(req, &facts, positions, note)
-    }
-
-    /// As [`Engine::decide`], with the request's values already read.
+    /// Evaluate rules at `positions` (ascending evaluation order) on the request's values,
+    /// calling `note` with each verdict (and whether a true rule's constraints need a
+    /// missing fact).
     pub(crate) fn decide_with(
         &self,
         req: &Request,
@@ -1180,11 +1170,11 @@ impl<'a> Engine<'a> {
     }
 
     /// Resolve with every rule's and every candidate's verdict.
-    pub(crate) fn explain(&self, ctx: &Ctx<'_>) -> Resolution {
+    pub(crate) fn explain(&self, ctx: &Ctx<'_>, facts: &Facts<'_>) -> Resolution {
         let req = ctx.req;
         let mut notes: Vec<RuleNote> = Vec::new();
         let n = self.comp.rules.len() as u32;
-        let decision = self.decide(req, 0..n, |pos, tri, needing| {
+        let decision = self.decide_with(req, facts, 0..n, |pos, tri, needing| {
             if let (Some(r), Some(c)) = (
                 self.rules.rules.get(pos as usize),
                 self.comp.rules.get(pos as usize),

@@ -18,8 +18,9 @@ pub(crate) fn follow(
     let org = e.org;
     let req = Request::new(need);
     // What solves the need, as far as the rules say without any facts.
-    let lists = e.comp.rule_index.lists(&req);
-    let query = match e.decide(&req, Merge::new(lists), |_, _, _| {}) {
+    let facts = e.comp.rule_index.symbols.facts(&req);
+    let lists = e.comp.rule_index.lists_for(&facts);
+    let query = match e.decide_with(&req, &facts, Merge::new(lists), |_, _, _| {}) {
         Decision::Rule(pos) => e.query(&req, pos),
         _ => None,
     };

@@ -136,7 +136,7 @@ impl Router {
     /// # Complexity
     /// O(R + C): every rule and every desk with the capability.
     pub fn explain(&self, req: &Request) -> Result<Resolution, RequestError> {
-        self.run(req, |e, ctx, _| e.explain(ctx))
+        self.run(req, |e, ctx, facts| e.explain(ctx, &facts))
     }
 
     /// Validate the request, then answer it with an engine over today's status. The
