@@ -697,19 +697,14 @@ pub fn rules_from_str_with_limits(
     org: &Org,
     limits: &Limits,
 ) -> Result<RuleSet, LoadError> {
-    let spec = rules_spec(text, format, file, limits)?;
-    rules_checked(spec, text, format, file, org, limits)
+    let source = Source { text, format, file };
+    rules_checked(rules_spec(source, limits)?, source, org, limits)
 }
 
 /// The first half of loading rules, which needs no organization: the text read as a spec.
-fn rules_spec(
-    text: &str,
-    format: Format,
-    file: Option<&Path>,
-    limits: &Limits,
-) -> Result<RuleSetSpec, LoadError> {
+fn rules_spec(rules: Source<'_>, limits: &Limits) -> Result<RuleSetSpec, LoadError> {
     run_deep(limits, || {
-        Src::new(text, format, file, limits, What::Rules)?.deserialize()
+        Src::new(rules.text, rules.format, rules.file, limits, What::Rules)?.deserialize()
     })
 }
 
@@ -717,13 +712,11 @@ fn rules_spec(
 /// problems located in the text.
 fn rules_checked(
     spec: RuleSetSpec,
-    text: &str,
-    format: Format,
-    file: Option<&Path>,
+    rules: Source<'_>,
     org: &Org,
     limits: &Limits,
 ) -> Result<RuleSet, LoadError> {
-    let src = Src::new(text, format, file, limits, What::Rules)?;
+    let src = Src::new(rules.text, rules.format, rules.file, limits, What::Rules)?;
     src.validated(RuleSet::from_spec(spec, org), |rules| &mut rules.warnings)
 }
 
@@ -822,11 +815,11 @@ pub fn router_from_str_with_limits(
     rules: Source<'_>,
     limits: &Limits,
 ) -> Result<Router, LoadError> {
-    let read_rules = || rules_spec(rules.text, rules.format, rules.file, limits);
+    let read_rules = || rules_spec(rules, limits);
     let build_org = || org_from_str_with_limits(org.text, org.format, org.file, limits);
     let (built, spec) = crate::parallel::join("rightdesk-rules", true, build_org, read_rules);
     let built = built?;
-    let checked = rules_checked(spec?, rules.text, rules.format, rules.file, &built, limits)?;
+    let checked = rules_checked(spec?, rules, &built, limits)?;
     Ok(Router::new(built, checked))
 }
 
