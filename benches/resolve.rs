@@ -3,7 +3,8 @@
 //!
 //! Before timing, every benchmarked request is resolved by both and the answers must be
 //! equal. After criterion's measurements, a summary table with medians and ratios is
-//! printed (`resolve summary`).
+//! printed (`resolve summary`), with the same requests answered as borrowed views
+//! (`Router::resolve_ref`).
 //!
 //! Sizes: (1k desks, 100 rules), (10k, 1k), (100k, 10k); with `RIGHTDESK_BENCH_LARGE=1`
 //! also (1M, 100k).
@@ -26,6 +27,7 @@ struct Row {
     build: Duration,
     kinds: BTreeMap<&'static str, usize>,
     router: (f64, f64, f64),
+    borrowed: (f64, f64, f64),
     reference: Option<(f64, f64, f64)>,
     checked: usize,
 }
@@ -89,6 +91,12 @@ fn bench(c: &mut Criterion) {
                 black_box(s.router.resolve(black_box(&s.requests[i])).ok())
             })
         });
+        g.bench_function(BenchmarkId::new("latency_ref", &label), |b| {
+            b.iter(|| {
+                i = (i + 1) % n;
+                black_box(s.router.resolve_ref(black_box(&s.requests[i])).is_ok())
+            })
+        });
         g.throughput(Throughput::Elements(n as u64));
         g.bench_function(BenchmarkId::new("throughput", &label), |b| {
             b.iter(|| {
@@ -147,6 +155,10 @@ fn bench(c: &mut Criterion) {
             }
         }
         let router = common::stats(times);
+        // The same answers as borrowed views (`Router::resolve_ref`).
+        let borrowed = common::stats(per_request(&s.requests, 50, |r| {
+            black_box(s.router.resolve_ref(r).is_ok());
+        }));
         // The reference's per-request times from the agreement check (one run each).
         let reference = (!reference_ns.is_empty()).then(|| common::stats(reference_ns));
         rows.push(Row {
@@ -154,6 +166,7 @@ fn bench(c: &mut Criterion) {
             build: s.build,
             kinds,
             router,
+            borrowed,
             reference,
             checked: n_check,
         });
@@ -161,12 +174,13 @@ fn bench(c: &mut Criterion) {
 
     eprintln!("\nresolve summary (ns per request; median / p99 / mean over {REQUESTS} requests)");
     eprintln!(
-        "| size | build | outcomes (checked = reference) | router median | p99 | mean | resolves/s (1/mean) | reference median | ratio (median) | ratio (mean) |"
+        "| size | build | outcomes (checked = reference) | router median | p99 | mean | resolves/s (1/mean) | resolve_ref median | mean | reference median | ratio (median) | ratio (mean) |"
     );
-    eprintln!("|---|---|---|---|---|---|---|---|---|---|");
+    eprintln!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let (rm, rp, ra) = r.router;
+        let (bm, _, ba) = r.borrowed;
         let (refm, ratio_m, ratio_a) = match r.reference {
             Some((m, _, a)) => (
                 format!("{m:.0}"),
@@ -176,7 +190,7 @@ fn bench(c: &mut Criterion) {
             None => ("-".into(), "-".into(), "-".into()),
         };
         eprintln!(
-            "| {} | {:.2?} | {} ({} checked) | {rm:.0} | {rp:.0} | {ra:.0} | {:.2}M | {refm} | {ratio_m} | {ratio_a} |",
+            "| {} | {:.2?} | {} ({} checked) | {rm:.0} | {rp:.0} | {ra:.0} | {:.2}M | {bm:.0} | {ba:.0} | {refm} | {ratio_m} | {ratio_a} |",
             r.label,
             r.build,
             kinds.join(", "),

@@ -149,7 +149,10 @@ pub use hours::Hours;
 pub use load::{Format, LoadError};
 pub use model::{Id, Org, OrgSpec};
 pub use problem::{Problem, ProblemKind, Problems, Severity};
-pub use resolve::{Outcome, Request, RequestError, RequestTime, Resolution, Router, Trace};
+pub use resolve::{
+    Outcome, OutcomeRef, Request, RequestError, RequestTime, Resolution, ResolutionRef, Router,
+    Trace,
+};
 pub use rules::{RuleSet, RuleSetSpec};
 pub use status::{StatusError, StatusUpdate};
 

@@ -563,6 +563,17 @@ fn run_case(
         // Deterministic, and the same from an identically built router.
         assert_eq!(router.resolve(&req).unwrap(), res);
         assert_eq!(twin.resolve(&req).unwrap(), res);
+        // The borrowed answer: the same desk, the same owned answer, the same JSON, and
+        // equal to the twin's view.
+        let view = router.resolve_ref(&req).unwrap();
+        assert_eq!(view.outcome.desk().map(|d| &d.id), res.outcome.desk());
+        assert_eq!(view.outcome.kind(), res.outcome.kind());
+        assert_eq!(view.to_resolution(), res);
+        assert_eq!(
+            serde_json::to_value(&view).unwrap(),
+            serde_json::to_value(&res).unwrap()
+        );
+        assert_eq!(twin.resolve_ref(&req).unwrap(), view);
         // explain agrees.
         let full = router.explain(&req).unwrap();
         assert_eq!(full.outcome, res.outcome, "explain vs resolve on {req:?}");

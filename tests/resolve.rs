@@ -8,8 +8,8 @@ use rightdesk::load::{org_from_str, rules_from_str};
 use rightdesk::resolve::reference;
 use rightdesk::resolve::{Opening, TraceEnd};
 use rightdesk::{
-    Format, Outcome, Request, RequestError, RequestTime, Resolution, Router, StatusError,
-    StatusUpdate,
+    Format, Outcome, OutcomeRef, Request, RequestError, RequestTime, Resolution, Router,
+    StatusError, StatusUpdate,
 };
 
 const ORG: &str = r#"
@@ -137,6 +137,14 @@ fn check(router: &Router, req: &Request) -> Resolution {
     let full = router.explain(req).unwrap();
     assert_eq!(full.outcome, fast.outcome, "explain differs on {req:?}");
     assert_eq!(full.explanation.rule, fast.explanation.rule);
+    // The borrowed answer is the same answer, and writes the same JSON and text.
+    let view = router.resolve_ref(req).unwrap();
+    assert_eq!(view.to_resolution(), fast, "resolve_ref differs on {req:?}");
+    assert_eq!(
+        serde_json::to_string(&view).unwrap(),
+        serde_json::to_string(&fast).unwrap()
+    );
+    assert_eq!(view.to_string(), fast.to_string());
     fast
 }
 
@@ -1176,4 +1184,35 @@ desks:
         .unwrap();
         assert_eq!(desk(&check(&r, &req)), "b");
     }
+}
+
+#[test]
+fn borrowed_answer_reads_desk_site_and_rule_from_the_router() {
+    let r = router_from(
+        "sites: [{id: hq, name: Headquarters}]\nunits: [{id: u}]\n\
+         desks: [{id: d, name: Desk, unit: u, site: hq, capabilities: [c], requires: [photo_id, fee]}]",
+        "rules: [{id: r, description: The rule, when: {fact: need, eq: n},\
+         then: {capability: c, bring: [fee, case_number, case_number, photo_id, form]}}]",
+    );
+    let req = Request::new("n").site("hq");
+    let owned = check(&r, &req);
+    let view = r.resolve_ref(&req).unwrap();
+    let OutcomeRef::Routed(a) = &view.outcome else {
+        panic!("{view}")
+    };
+    assert_eq!(
+        (a.desk.id.as_str(), a.site.name.as_str()),
+        ("d", "Headquarters")
+    );
+    assert_eq!(
+        a.bring().map(|b| b.as_str()).collect::<Vec<_>>(),
+        ["photo_id", "fee", "case_number", "form"]
+    );
+    assert_eq!(view.rule.map(|r| r.id.as_str()), Some("r"));
+    assert_eq!(view.outcome.desk().map(|d| &d.id), owned.outcome.desk());
+    assert_eq!(view.outcome.kind(), "routed");
+    // Kinds without a desk borrow nothing.
+    let none = r.resolve_ref(&Request::new("other")).unwrap();
+    assert_eq!(none.outcome.kind(), "no_desk");
+    assert!(none.outcome.desk().is_none() && none.rule.is_none());
 }

@@ -9,7 +9,9 @@ use smallvec::SmallVec;
 
 use super::time::plus_minutes;
 use super::validate::Checked;
-use super::{Assignment, Gap, Opening, Outcome, Question, Request, Resolution};
+use super::{
+    AssignmentRef, Gap, Opening, Outcome, OutcomeRef, Question, Request, Resolution, ResolutionRef,
+};
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
@@ -23,13 +25,13 @@ use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
 use crate::rules::{Rule, RuleSet, Value};
 use crate::status::Overlay;
 
-/// Everything a resolution reads: the immutable org, rules and indexes, and one status
-/// snapshot.
-pub(crate) struct Engine<'a> {
+/// Everything a resolution reads: the immutable org, rules and indexes (`'a`, what a
+/// borrowed answer may point into), and one status snapshot (`'s`).
+pub(crate) struct Engine<'a, 's> {
     pub org: &'a Org,
     pub rules: &'a RuleSet,
     pub comp: &'a Compiled,
-    pub status: &'a Overlay,
+    pub status: &'s Overlay,
 }
 
 /// A request with its checked site and time.
@@ -273,20 +275,7 @@ pub(crate) fn no_rule_gap(req: &Request) -> Gap {
     }
 }
 
-/// What to bring: the desk's requirements, then the rule's, without repeats.
-pub(crate) fn bring(desk: &Desk, rule: Option<&Rule>) -> Vec<Id> {
-    let mut out: Vec<Id> = desk.requires.to_vec();
-    if let Some(r) = rule {
-        for b in &r.bring {
-            if !out.contains(b) {
-                out.push(b.clone());
-            }
-        }
-    }
-    out
-}
-
-impl<'a> Engine<'a> {
+impl<'a, 's> Engine<'a, 's> {
     #[inline]
     fn desk(&self, d: DeskIx) -> Option<&'a Desk> {
         self.org.desks.get(d as usize)
@@ -493,18 +482,18 @@ impl<'a> Engine<'a> {
 
     /// A group's rows as (desk, search fields).
     #[inline]
-    fn rows<'s>(
-        &'s self,
-        rows: &'s [Row],
+    fn rows<'x>(
+        &'x self,
+        rows: &'x [Row],
         site: SiteIx,
-    ) -> impl Iterator<Item = (DeskIx, DeskHot)> + 's {
+    ) -> impl Iterator<Item = (DeskIx, DeskHot)> + 'x {
         rows.iter()
             .map(move |r| (r.desk, self.comp.row_hot(r, site)))
     }
 
     /// Desks by index as (desk, search fields).
     #[inline]
-    fn ixs<'s>(&'s self, ixs: &'s [DeskIx]) -> impl Iterator<Item = (DeskIx, DeskHot)> + 's {
+    fn ixs<'x>(&'x self, ixs: &'x [DeskIx]) -> impl Iterator<Item = (DeskIx, DeskHot)> + 'x {
         ixs.iter().map(move |&d| (d, self.comp.hot(d)))
     }
 
@@ -538,7 +527,7 @@ impl<'a> Engine<'a> {
     }
 
     /// When a desk closed on arrival opens, within the hours' look-ahead.
-    pub(crate) fn next_opening(&self, d: DeskIx, h: &DeskHot, arr: &Arrival) -> Option<Later<'a>> {
+    pub(crate) fn next_opening(&self, d: DeskIx, h: &DeskHot, arr: &Arrival) -> Option<Later<'s>> {
         let instant = arr.instant();
         let mut from = instant;
         let mut reason = None;
@@ -725,6 +714,7 @@ impl<'a> Engine<'a> {
     fn offering<'q>(&self, q: &'q Query<'_, '_>) -> impl Iterator<Item = (DeskIx, bool)> + 'q
     where
         'a: 'q,
+        's: 'q,
     {
         let base = q
             .crule
@@ -812,11 +802,11 @@ impl<'a> Engine<'a> {
 
     /// When nothing is open on arrival: the candidate that can serve the customer soonest
     /// (opening + wait), then least cost, then desk id.
-    fn pick_soonest(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<(Pick, Later<'a>)> {
+    fn pick_soonest(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Option<(Pick, Later<'s>)> {
         // (serves at as (seconds, nanoseconds) since 1970, pick, opening).
-        let mut best: Option<((i64, u32), Pick, Later<'a>)> = None;
+        let mut best: Option<((i64, u32), Pick, Later<'s>)> = None;
         // Desks with the same schedule reached after the same travel open at the same time.
-        let mut memo: Vec<(u32, u32, Option<Later<'a>>)> = Vec::new();
+        let mut memo: Vec<(u32, u32, Option<Later<'s>>)> = Vec::new();
         // Without overridden waits, a site's desks come in wait order: once arriving plus
         // the wait is after the best service, no later desk there can serve sooner.
         let sorted = !self.status.has_wait_overrides();
@@ -1004,24 +994,19 @@ impl<'a> Engine<'a> {
         d: DeskIx,
         travel: u32,
         opening: Opening,
-        rule: Option<&Rule>,
-    ) -> Option<Assignment> {
+        rule: &'a Rule,
+    ) -> Option<AssignmentRef<'a>> {
         let desk = self.desk(d)?;
         let site = self.org.sites.get(desk.site_ix as usize)?;
         let wait = self.status.wait(d, desk.wait_minutes);
-        Some(Assignment {
-            desk: desk.id.clone(),
-            desk_name: desk.name.clone(),
-            unit: desk.unit.clone(),
-            site: site.id.clone(),
-            site_name: site.name.clone(),
-            address: site.address.clone(),
+        Some(AssignmentRef {
+            desk,
+            site,
             travel_minutes: ctx.origin.map(|_| travel),
             wait_minutes: wait,
             cost_minutes: travel.saturating_add(wait),
-            hours: desk.hours.text(),
             opening,
-            bring: bring(desk, rule),
+            rule,
         })
     }
 
@@ -1050,7 +1035,7 @@ impl<'a> Engine<'a> {
     fn duty_desk(&self, ctx: &Ctx<'_>, owner: Option<UnitIx>) -> Option<(DeskIx, u32, Opening)> {
         let mut unit = owner;
         let mut seen: SmallVec<[DeskIx; 8]> = SmallVec::new();
-        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'a>, Arrival)> = None;
+        let mut soonest: Option<(DateTime<Utc>, DeskIx, u32, Later<'s>, Arrival)> = None;
         let mut steps = 0;
         while let Some(u) = unit {
             steps += 1;
@@ -1092,77 +1077,64 @@ impl<'a> Engine<'a> {
     }
 
     /// Escalated to a duty desk, or NoDesk naming the gap.
-    fn escalate(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
+    fn escalate(&self, ctx: &Ctx<'_>, q: &Query<'a, '_>) -> OutcomeRef<'a> {
         let gap = self.gap(ctx, q);
         match self
             .duty_desk(ctx, q.crule.owner)
-            .and_then(|(d, travel, opening)| self.assignment(ctx, d, travel, opening, Some(q.rule)))
+            .and_then(|(d, travel, opening)| self.assignment(ctx, d, travel, opening, q.rule))
         {
-            Some(to) => Outcome::Escalated { to, gap },
-            None => Outcome::NoDesk { gap },
-        }
-    }
-
-    fn explanation_for(&self, pos: Option<usize>) -> Explanation {
-        let rule = pos.and_then(|p| self.rules.rules.get(p));
-        Explanation {
-            rule: rule.map(|r| r.id.clone()),
-            rule_description: rule.and_then(|r| r.description.clone()),
-            rules: Vec::new(),
-            candidates: Vec::new(),
+            Some(to) => OutcomeRef::Escalated { to, gap },
+            None => OutcomeRef::NoDesk { gap },
         }
     }
 
     /// Resolve through the indexes, with the request's values already read; the explanation
     /// names the deciding rule only.
     #[inline]
-    pub(crate) fn resolve(&self, ctx: &Ctx<'_>, facts: &Facts<'_>) -> Resolution {
+    pub(crate) fn resolve(&self, ctx: &Ctx<'_>, facts: &Facts<'_>) -> ResolutionRef<'a> {
         let req = ctx.req;
         let lists = self.comp.rule_index.lists_for(facts);
         let decision = self.decide_with(req, facts, Merge::new(lists), |_, _, _| {});
-        let (outcome, pos) = match decision {
+        let (outcome, rule) = match decision {
             Decision::NeedsInfo { unknown, needing } => (
-                Outcome::NeedsInfo {
+                OutcomeRef::NeedsInfo {
                     questions: self.questions(req, &unknown, needing),
                 },
                 None,
             ),
             Decision::NoRule => (
-                Outcome::NoDesk {
+                OutcomeRef::NoDesk {
                     gap: no_rule_gap(req),
                 },
                 None,
             ),
             Decision::Rule(pos) => match self.query(req, pos) {
                 None => (
-                    Outcome::NoDesk {
+                    OutcomeRef::NoDesk {
                         gap: no_rule_gap(req),
                     },
                     None,
                 ),
-                Some(q) => (self.route(ctx, &q), Some(pos)),
+                Some(q) => (self.route(ctx, &q), Some(q.rule)),
             },
         };
-        Resolution {
-            outcome,
-            explanation: self.explanation_for(pos),
-        }
+        ResolutionRef { outcome, rule }
     }
 
     /// Pick the desk for a decided rule, or escalate.
     #[inline]
-    fn route(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> Outcome {
+    fn route(&self, ctx: &Ctx<'_>, q: &Query<'a, '_>) -> OutcomeRef<'a> {
         if let Some(p) = self.pick_open(ctx, q) {
             let opening = Self::opening_open(p.arrival);
-            if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
-                return Outcome::Routed(a);
+            if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, q.rule) {
+                return OutcomeRef::Routed(a);
             }
         }
         if ctx.start.is_some() {
             if let Some((p, later)) = self.pick_soonest(ctx, q) {
                 let opening = Self::opening_later(p.arrival, &later);
-                if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, Some(q.rule)) {
-                    return Outcome::Routed(a);
+                if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, q.rule) {
+                    return OutcomeRef::Routed(a);
                 }
             }
         }
@@ -1200,7 +1172,8 @@ impl<'a> Engine<'a> {
                     gap: no_rule_gap(req),
                 },
                 Some(q) => {
-                    explanation = self.explanation_for(Some(pos));
+                    explanation.rule = Some(q.rule.id.clone());
+                    explanation.rule_description = q.rule.description.clone();
                     let (outcome, candidates) = self.route_explained(ctx, &q);
                     explanation.candidates = candidates;
                     outcome
@@ -1215,7 +1188,7 @@ impl<'a> Engine<'a> {
     }
 
     /// As [`Engine::route`], judging every desk that offers (or offered) the capability.
-    fn route_explained(&self, ctx: &Ctx<'_>, q: &Query<'_, '_>) -> (Outcome, Vec<CandidateNote>) {
+    fn route_explained(&self, ctx: &Ctx<'_>, q: &Query<'a, '_>) -> (Outcome, Vec<CandidateNote>) {
         struct Row<'s> {
             desk: DeskIx,
             cost: Option<u32>,
@@ -1226,7 +1199,7 @@ impl<'a> Engine<'a> {
             open: bool,
             serve: Option<DateTime<Utc>>,
         }
-        let mut rows: Vec<Row<'a>> = Vec::new();
+        let mut rows: Vec<Row<'s>> = Vec::new();
         for (d, base) in self.offering(q) {
             let h = self.comp.hot(d);
             let mut row = Row {
@@ -1310,12 +1283,12 @@ impl<'a> Engine<'a> {
                     (Some(l), false) => Self::opening_later(r.arrival, l),
                     _ => Self::opening_open(r.arrival),
                 };
-                match self.assignment(ctx, r.desk, r.travel, opening, Some(q.rule)) {
-                    Some(a) => Outcome::Routed(a),
-                    None => self.escalate(ctx, q),
+                match self.assignment(ctx, r.desk, r.travel, opening, q.rule) {
+                    Some(a) => Outcome::Routed(a.to_assignment()),
+                    None => self.escalate(ctx, q).to_outcome(),
                 }
             }
-            None => self.escalate(ctx, q),
+            None => self.escalate(ctx, q).to_outcome(),
         };
         rows.sort_by_key(|r| {
             (

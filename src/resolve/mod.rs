@@ -1,5 +1,6 @@
 //! Resolution: from a request to the one desk able to solve it.
 
+mod borrowed;
 pub(crate) mod engine;
 mod outcome;
 pub mod reference;
@@ -10,6 +11,7 @@ pub(crate) mod time;
 mod trace;
 mod validate;
 
+pub use borrowed::{AssignmentRef, OutcomeRef, ResolutionRef};
 pub use outcome::{Assignment, Gap, Opening, Outcome, Question, Resolution};
 pub use request::{Request, RequestError, RequestTime};
 pub use router::Router;

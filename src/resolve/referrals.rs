@@ -10,7 +10,7 @@ use crate::model::{DeskIx, Id};
 
 /// Follow `refers` edges for `need` from `entry`.
 pub(crate) fn follow(
-    e: &Engine<'_>,
+    e: &Engine<'_, '_>,
     entry: DeskIx,
     need: &str,
     at: Option<DateTime<Utc>>,

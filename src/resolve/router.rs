@@ -7,7 +7,7 @@ use arc_swap::ArcSwap;
 use super::engine::{Ctx, Engine};
 use super::time::check_range;
 use super::validate::{self, desk_hint};
-use super::{Request, RequestError, RequestTime, Resolution, Trace};
+use super::{Request, RequestError, RequestTime, Resolution, ResolutionRef, Trace};
 use crate::compile::Compiled;
 use crate::compile::fast::Facts;
 use crate::model::Org;
@@ -123,6 +123,21 @@ impl Router {
     /// exceeds the best cost), k desks looked at per group (cheapest first). No allocation
     /// besides the answer itself.
     pub fn resolve(&self, req: &Request) -> Result<Resolution, RequestError> {
+        self.resolve_ref(req).map(|r| r.to_resolution())
+    }
+
+    /// [`Router::resolve`]'s answer as a view into the router: the chosen desk, its site
+    /// and the deciding rule are borrowed, not copied, so a routed answer costs no
+    /// allocation and no reference count (no shared counter for threads to contend on).
+    /// [`ResolutionRef::to_resolution`] gives the owned [`Resolution`]; both serialize to
+    /// the same JSON. For a caller that reads a few fields or writes the answer out at once.
+    ///
+    /// # Errors
+    /// As [`Router::resolve`].
+    ///
+    /// # Complexity
+    /// As [`Router::resolve`]; the answer allocates only for questions and gaps.
+    pub fn resolve_ref(&self, req: &Request) -> Result<ResolutionRef<'_>, RequestError> {
         self.run(req, |e, ctx, facts| e.resolve(ctx, &facts))
     }
 
@@ -143,11 +158,11 @@ impl Router {
     /// request's facts are checked as they are read for the rules (one lookup each); the
     /// full check runs only to say what is wrong.
     #[inline]
-    fn run(
-        &self,
+    fn run<'a, T>(
+        &'a self,
         req: &Request,
-        answer: impl FnOnce(&Engine<'_>, &Ctx<'_>, Facts<'_>) -> Resolution,
-    ) -> Result<Resolution, RequestError> {
+        answer: impl FnOnce(&Engine<'a, '_>, &Ctx<'_>, Facts<'_>) -> T,
+    ) -> Result<T, RequestError> {
         let names = validate::Fast(&self.compiled, &self.rules);
         let (origin, unit) = validate::check_place(&names, &self.org, req)?;
         let symbols = &self.compiled.rule_index.symbols;
@@ -168,7 +183,7 @@ impl Router {
         ))
     }
 
-    fn engine<'a>(&'a self, status: &'a Overlay) -> Engine<'a> {
+    fn engine<'s>(&self, status: &'s Overlay) -> Engine<'_, 's> {
         Engine {
             org: &self.org,
             rules: &self.rules,
