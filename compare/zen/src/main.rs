@@ -49,6 +49,8 @@ struct Row {
     zen_hit_on_needs_info: usize,
     agreed: usize,
     router: (f64, f64),
+    /// The same answers as borrowed views (`Router::resolve_ref`).
+    router_ref: (f64, f64),
     zen: (f64, f64),
     reference: (f64, f64),
 }
@@ -195,6 +197,16 @@ fn run(rt: &tokio::runtime::Runtime, desks: usize, n_rules: usize) -> Res<Row> {
             t.elapsed().as_nanos() as f64 / f64::from(ROUTER_REPS)
         })
         .collect();
+    let router_ref_ns: Vec<f64> = reqs
+        .iter()
+        .map(|r| {
+            let t = Instant::now();
+            for _ in 0..ROUTER_REPS {
+                black_box(router.resolve_ref(black_box(r)).is_ok());
+            }
+            t.elapsed().as_nanos() as f64 / f64::from(ROUTER_REPS)
+        })
+        .collect();
     // zen: inside one `block_on`, so the runtime's entry cost is not counted; the input
     // is a prebuilt `Variable`, cloned per evaluation (as zen-engine's own benches do).
     let zen_ns: Vec<f64> = rt.block_on(async {
@@ -234,6 +246,7 @@ fn run(rt: &tokio::runtime::Runtime, desks: usize, n_rules: usize) -> Res<Row> {
         zen_hit_on_needs_info,
         agreed: agreed.len(),
         router: stats(router_ns),
+        router_ref: stats(router_ref_ns),
         zen: stats(zen_ns),
         reference: stats(reference_ns),
     })
@@ -249,11 +262,11 @@ fn main() -> Res<()> {
     }
 
     println!(
-        "desks\trules\trequests\tagreed\tneeds_info_excluded\tzen_hit_on_needs_info\trouter_median_ns\trouter_mean_ns\tzen_median_ns\tzen_mean_ns\treference_median_ns\treference_mean_ns\tzen_over_router_median\tzen_over_router_mean\treference_over_router_median\trouter_build_ms\tzen_build_ms"
+        "desks\trules\trequests\tagreed\tneeds_info_excluded\tzen_hit_on_needs_info\trouter_median_ns\trouter_mean_ns\tzen_median_ns\tzen_mean_ns\treference_median_ns\treference_mean_ns\tzen_over_router_median\tzen_over_router_mean\treference_over_router_median\trouter_build_ms\tzen_build_ms\trouter_ref_median_ns\trouter_ref_mean_ns\tzen_over_router_ref_median\tzen_over_router_ref_mean"
     );
     for r in &rows {
         println!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{:.0}\t{:.0}\t{:.0}\t{:.0}\t{:.0}\t{:.0}\t{:.1}\t{:.1}\t{:.1}\t{:.0}\t{:.1}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{:.0}\t{:.0}\t{:.0}\t{:.0}\t{:.0}\t{:.0}\t{:.1}\t{:.1}\t{:.1}\t{:.0}\t{:.1}\t{:.0}\t{:.0}\t{:.1}\t{:.1}",
             r.desks,
             r.rules,
             REQUESTS,
@@ -271,17 +284,21 @@ fn main() -> Res<()> {
             r.reference.0 / r.router.0,
             r.router_build.as_secs_f64() * 1e3,
             r.zen_build.as_secs_f64() * 1e3,
+            r.router_ref.0,
+            r.router_ref.1,
+            r.zen.0 / r.router_ref.0,
+            r.zen.1 / r.router_ref.1,
         );
     }
 
     eprintln!(
-        "\n| size | outcomes | agreed (timed) | NeedsInfo excluded (zen hit a row anyway) | router median / mean ns | zen median / mean ns | reference median / mean ns | zen / router (median, mean) | reference / router (median) | zen load + compile |"
+        "\n| size | outcomes | agreed (timed) | NeedsInfo excluded (zen hit a row anyway) | router median / mean ns | zen median / mean ns | reference median / mean ns | zen / router (median, mean) | reference / router (median) | zen load + compile | resolve_ref median / mean ns | zen / resolve_ref (median, mean) |"
     );
-    eprintln!("|---|---|---|---|---|---|---|---|---|---|");
+    eprintln!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         eprintln!(
-            "| {}d / {}r | {} | {} | {} ({}) | {:.0} / {:.0} | {:.0} / {:.0} | {:.0} / {:.0} | {:.1}x, {:.1}x | {:.0}x | {:.2?} |",
+            "| {}d / {}r | {} | {} | {} ({}) | {:.0} / {:.0} | {:.0} / {:.0} | {:.0} / {:.0} | {:.1}x, {:.1}x | {:.0}x | {:.2?} | {:.0} / {:.0} | {:.1}x, {:.1}x |",
             human(r.desks),
             human(r.rules),
             kinds.join(", "),
@@ -298,6 +315,10 @@ fn main() -> Res<()> {
             r.zen.1 / r.router.1,
             r.reference.0 / r.router.0,
             r.zen_build,
+            r.router_ref.0,
+            r.router_ref.1,
+            r.zen.0 / r.router_ref.0,
+            r.zen.1 / r.router_ref.1,
         );
     }
     Ok(())
