@@ -14,7 +14,7 @@ use super::FastBuild;
 use super::cond::{Cond, FactRef, Lit, Literal, Read, Test, Tri};
 use crate::model::Id;
 use crate::resolve::Request;
-use crate::rules::{Fact, Value};
+use crate::rules::{Fact, FactType, Value};
 
 /// The symbol of a text no rule literal uses: equal to no literal.
 pub(crate) const NOT_INTERNED: u32 = u32::MAX;
@@ -32,9 +32,13 @@ pub(crate) struct Symbols {
     texts: HashMap<Box<str>, u32, FastBuild>,
     /// Fact name → slot (declared facts and any other name a rule tests).
     slots: HashMap<Id, u32, FastBuild>,
-    /// Per slot: does some rule compare it with a text literal (so its request value is
-    /// worth interning)?
+    /// Per slot: does some rule compare it with a text literal, or does its fact allow
+    /// only some texts (so its request value is worth interning)?
     text_tested: Vec<bool>,
+    /// Per declared fact (in declaration order): the symbols of its allowed values, when
+    /// it is a text fact with a list of them; the check is then one membership test of the
+    /// value's symbol instead of string comparisons.
+    allowed_texts: Vec<Option<Box<[u32]>>>,
 }
 
 impl Symbols {
@@ -48,6 +52,31 @@ impl Symbols {
             s.slot_of_name(id);
         }
         s
+    }
+
+    /// Intern the allowed values of the declared text facts (`declared` as given to
+    /// [`Symbols::new`]), so a request's value is checked by its symbol.
+    pub(crate) fn allow(&mut self, declared: &[Fact]) {
+        self.allowed_texts = declared
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let texts: Option<Vec<&str>> = f
+                    .values
+                    .iter()
+                    .map(|v| match v {
+                        Value::Text(t) => Some(t.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let texts = texts.filter(|t| !t.is_empty() && f.kind == FactType::String)?;
+                let slot = RESERVED_SLOTS as usize + i;
+                if let Some(t) = self.text_tested.get_mut(slot) {
+                    *t = true;
+                }
+                Some(texts.into_iter().map(|t| self.intern(t)).collect())
+            })
+            .collect();
     }
 
     fn slot_of_name(&mut self, id: &Id) -> u32 {
@@ -121,6 +150,14 @@ impl Symbols {
         V::Text(sym, s)
     }
 
+    /// Room for a request's values: every slot empty.
+    #[inline]
+    pub(crate) fn empty_facts<'r>(&self) -> Facts<'r> {
+        Facts {
+            vals: SmallVec::from_elem(None, self.text_tested.len()),
+        }
+    }
+
     /// A request's values by slot.
     ///
     /// # Complexity
@@ -128,35 +165,45 @@ impl Symbols {
     /// that rules compare with text.
     #[inline]
     pub(crate) fn facts<'r>(&self, req: &'r Request) -> Facts<'r> {
-        self.read(req, |_, _| true).unwrap_or_else(|| Facts {
-            vals: SmallVec::new(),
-        })
+        let mut out = self.empty_facts();
+        self.read(req, None, &mut out);
+        out
     }
 
-    /// [`Symbols::facts`], checking on the way that every fact of the request is declared
-    /// (`declared`, in declaration order: slot `RESERVED_SLOTS + i` is `declared[i]`) with
-    /// a value it allows, the fact lookups the request's validation makes. `None` when one
-    /// is not: the full validation then says why.
-    pub(crate) fn facts_checked<'r>(
+    /// Read the request's values into `out` (from [`Symbols::empty_facts`]), checking on
+    /// the way that every fact of the request is declared (`declared`, in declaration
+    /// order: slot `RESERVED_SLOTS + i` is `declared[i]`) with a value it allows: the fact
+    /// look-ups the request's validation makes. False as soon as one is not (`out` is then
+    /// partly read): the full validation says why.
+    #[inline]
+    pub(crate) fn read_checked<'r>(
         &self,
         req: &'r Request,
         declared: &[Fact],
-    ) -> Option<Facts<'r>> {
-        self.read(req, |slot, v| {
-            slot.checked_sub(RESERVED_SLOTS)
-                .and_then(|i| declared.get(i as usize))
-                .is_some_and(|f| f.check(v).is_ok())
-        })
+        out: &mut Facts<'r>,
+    ) -> bool {
+        self.read(req, Some(declared), out)
     }
 
-    /// The request's values by slot; `None` as soon as `keep` rejects a fact (its slot,
-    /// its value), or a fact has no slot while `keep` checks.
+    /// Is `v` (read as `iv`) an allowed value of the fact at `slot`?
     #[inline]
-    fn read<'r>(&self, req: &'r Request, keep: impl Fn(u32, &Value) -> bool) -> Option<Facts<'r>> {
-        let mut vals: SmallVec<[Option<V<'r>>; 16]> =
-            SmallVec::from_elem(None, self.text_tested.len());
+    fn allowed(&self, slot: u32, v: &Value, iv: V<'_>, declared: &[Fact]) -> bool {
+        let Some(i) = slot.checked_sub(RESERVED_SLOTS).map(|i| i as usize) else {
+            return false;
+        };
+        match (self.allowed_texts.get(i), iv) {
+            (Some(Some(syms)), V::Text(sym, _)) => syms.contains(&sym),
+            _ => declared.get(i).is_some_and(|f| f.check(v).is_ok()),
+        }
+    }
+
+    /// Read the request's values into `out`; with `declared`, stop with false at the first
+    /// fact that is not declared or has a value its fact does not allow (without, facts
+    /// no rule tests are skipped).
+    #[inline]
+    fn read<'r>(&self, req: &'r Request, declared: Option<&[Fact]>, out: &mut Facts<'r>) -> bool {
         let mut set = |slot: u32, v: V<'r>| {
-            if let Some(x) = vals.get_mut(slot as usize) {
+            if let Some(x) = out.vals.get_mut(slot as usize) {
                 *x = Some(v);
             }
         };
@@ -172,22 +219,22 @@ impl Symbols {
         }
         for (name, v) in &req.facts {
             let Some(&slot) = self.slots.get(name.as_str()) else {
-                if keep(u32::MAX, v) {
-                    continue;
+                if declared.is_some() {
+                    return false;
                 }
-                return None;
+                continue;
             };
-            if !keep(slot, v) {
-                return None;
-            }
-            let v = match v {
+            let iv = match v {
                 Value::Text(s) => self.text(slot, s),
                 Value::Number(n) => V::Number(*n),
                 Value::Bool(b) => V::Bool(*b),
             };
-            set(slot, v);
+            if declared.is_some_and(|d| !self.allowed(slot, v, iv, d)) {
+                return false;
+            }
+            set(slot, iv);
         }
-        Some(Facts { vals })
+        true
     }
 }
 
@@ -571,23 +618,32 @@ mod tests {
                 None,
             ),
         ];
-        let mut s = Symbols::new(declared.iter().map(|f| &f.id));
-        // A rule may test a name no fact declares: it has a slot, but is no valid fact.
-        compile(&mut s, r#"{"fact":"u","eq":1}"#);
-        let ok = |r: &Request| s.facts_checked(r, &declared).is_some();
-        assert!(ok(&Request::new("n")));
-        assert!(ok(&Request::new("n").fact("a", 1.0).fact("t", "y")));
-        assert!(!ok(&Request::new("n").fact("a", -1.0)));
-        assert!(!ok(&Request::new("n").fact("a", "1")));
-        assert!(!ok(&Request::new("n").fact("t", "z")));
-        assert!(!ok(&Request::new("n").fact("u", 1.0)));
-        assert!(!ok(&Request::new("n").fact("zzz", 1.0)));
-        assert!(!ok(&Request::new("n").fact("need", "n")));
-        // What it reads is what `facts` reads.
-        let r = Request::new("n").fact("a", 2.0).fact("t", "x");
-        let (Some(a), b) = (s.facts_checked(&r, &declared), s.facts(&r)) else {
-            panic!("valid request")
-        };
-        assert_eq!(format!("{:?}", a.vals), format!("{:?}", b.vals));
+        // With the allowed texts interned (as the router does) and without (the check by
+        // string comparison), the same verdicts.
+        for interned in [true, false] {
+            let mut s = Symbols::new(declared.iter().map(|f| &f.id));
+            if interned {
+                s.allow(&declared);
+            }
+            // A rule may test a name no fact declares: it has a slot, but is no valid fact.
+            compile(&mut s, r#"{"fact":"u","eq":1}"#);
+            let ok = |r: &Request| s.read_checked(r, &declared, &mut s.empty_facts());
+            assert!(ok(&Request::new("n")));
+            assert!(ok(&Request::new("n").fact("a", 1.0).fact("t", "y")));
+            assert!(ok(&Request::new("n").fact("t", "x")));
+            assert!(!ok(&Request::new("n").fact("a", -1.0)));
+            assert!(!ok(&Request::new("n").fact("a", "1")));
+            assert!(!ok(&Request::new("n").fact("t", "z")));
+            assert!(!ok(&Request::new("n").fact("t", 1.0)));
+            assert!(!ok(&Request::new("n").fact("t", true)));
+            assert!(!ok(&Request::new("n").fact("u", 1.0)));
+            assert!(!ok(&Request::new("n").fact("zzz", 1.0)));
+            assert!(!ok(&Request::new("n").fact("need", "n")));
+            // What it reads is what `facts` reads.
+            let r = Request::new("n").fact("a", 2.0).fact("t", "x");
+            let mut a = s.empty_facts();
+            assert!(s.read_checked(&r, &declared, &mut a), "valid request");
+            assert_eq!(format!("{:?}", a.vals), format!("{:?}", s.facts(&r).vals));
+        }
     }
 }

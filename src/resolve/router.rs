@@ -138,7 +138,7 @@ impl Router {
     /// # Complexity
     /// As [`Router::resolve`]; the answer allocates only for questions and gaps.
     pub fn resolve_ref(&self, req: &Request) -> Result<ResolutionRef<'_>, RequestError> {
-        self.run(req, |e, ctx, facts| e.resolve(ctx, &facts))
+        self.run(req, |e, ctx, facts| e.resolve(ctx, facts))
     }
 
     /// Resolve with a full explanation: every rule evaluated, with its verdict and why, and
@@ -151,7 +151,7 @@ impl Router {
     /// # Complexity
     /// O(R + C): every rule and every desk with the capability.
     pub fn explain(&self, req: &Request) -> Result<Resolution, RequestError> {
-        self.run(req, |e, ctx, facts| e.explain(ctx, &facts))
+        self.run(req, |e, ctx, facts| e.explain(ctx, facts))
     }
 
     /// Validate the request, then answer it with an engine over today's status. The
@@ -161,25 +161,23 @@ impl Router {
     fn run<'a, T>(
         &'a self,
         req: &Request,
-        answer: impl FnOnce(&Engine<'a, '_>, &Ctx<'_>, Facts<'_>) -> T,
+        answer: impl FnOnce(&Engine<'a, '_>, &Ctx<'_>, &Facts<'_>) -> T,
     ) -> Result<T, RequestError> {
         let names = validate::Fast(&self.compiled, &self.rules);
         let (origin, unit) = validate::check_place(&names, &self.org, req)?;
         let symbols = &self.compiled.rule_index.symbols;
-        let facts = match symbols.facts_checked(req, &self.rules.facts) {
-            Some(facts) => facts,
-            None => {
-                validate::check_facts(&names, &self.rules, req)?;
-                symbols.facts(req)
-            }
-        };
+        let mut facts = symbols.empty_facts();
+        if !symbols.read_checked(req, &self.rules.facts, &mut facts) {
+            validate::check_facts(&names, &self.rules, req)?;
+            facts = symbols.facts(req);
+        }
         let at = validate::check_time(&self.compiled.zone, req)?;
         let checked = validate::Checked { origin, unit, at };
         let status = self.status.load();
         Ok(answer(
             &self.engine(&status),
             &Ctx::new(req, checked),
-            facts,
+            &facts,
         ))
     }
 
