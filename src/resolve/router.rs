@@ -166,7 +166,7 @@ impl Router {
         let names = validate::Fast(&self.compiled, &self.rules);
         let (origin, unit) = validate::check_place(&names, &self.org, req)?;
         let symbols = &self.compiled.rule_index.symbols;
-        let mut facts = symbols.empty_facts();
+        let mut facts = Facts::default();
         if !symbols.read_checked(req, &self.rules.facts, &mut facts) {
             validate::check_facts(&names, &self.rules, req)?;
             facts = symbols.facts(req);
