@@ -535,6 +535,30 @@ mod tests {
     }
 
     #[test]
+    fn facts_beyond_the_inline_slots_are_read() {
+        let ids: Vec<Id> = (0..40).map(|i| Id::from(format!("f{i}"))).collect();
+        let mut s = Symbols::new(ids.iter());
+        let (_, f) = compile(
+            &mut s,
+            r#"{"all":[{"fact":"f3","eq":1},{"fact":"f39","eq":"x"}]}"#,
+        );
+        let mut req = Request::new("n");
+        for i in (0..40).rev() {
+            req = req.fact(format!("f{i}"), f64::from(i));
+        }
+        let matching = req.clone().fact("f3", 1.0).fact("f39", "x");
+        let facts = s.facts(&matching);
+        for i in (0..40).filter(|i| ![3, 39].contains(i)) {
+            assert_eq!(facts.get(RESERVED_SLOTS + i), Some(V::Number(f64::from(i))));
+        }
+        assert_eq!(f.eval(&facts), Tri::True);
+        assert_eq!(f.eval(&s.facts(&req)), Tri::False);
+        let partial = Request::new("n").fact("f3", 1.0);
+        assert_eq!(f.eval(&s.facts(&partial)), Tri::Unknown);
+        assert_eq!(facts.get(1_000), None);
+    }
+
+    #[test]
     fn agrees_with_cond() {
         let mut s = Symbols::new([Id::from("a"), Id::from("t")].iter());
         let conds = [
