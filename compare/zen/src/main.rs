@@ -181,45 +181,41 @@ fn run(rt: &tokio::runtime::Runtime, desks: usize, n_rules: usize) -> Res<Row> {
     );
 
     // Timing, on the agreed requests: each request `reps` times in a row, per-request mean;
-    // then the median and mean over requests. One warm-up pass first.
+    // then the median and mean over requests. One warm-up pass first. The three are timed
+    // request by request in turn (router, borrowed router, zen), so a slow spell of this
+    // shared machine falls on all three alike and their ratios stay comparable.
+    // zen runs inside one `block_on`, so the runtime's entry cost is not counted; its
+    // input is a prebuilt `Variable`, cloned per evaluation (as zen-engine's own benches
+    // do).
     let reqs: Vec<&Request> = agreed.iter().map(|&i| &requests[i]).collect();
     let ins: Vec<&Variable> = agreed.iter().map(|&i| &inputs[i]).collect();
-    for r in &reqs {
-        black_box(router.resolve(r).ok());
-    }
-    let router_ns: Vec<f64> = reqs
-        .iter()
-        .map(|r| {
+    let per_rep = |t: Instant, reps: u32| t.elapsed().as_nanos() as f64 / f64::from(reps);
+    let (router_ns, router_ref_ns, zen_ns) = rt.block_on(async {
+        for (r, v) in reqs.iter().zip(&ins) {
+            black_box(router.resolve(r).ok());
+            black_box(decision.evaluate((*v).clone()).await.ok());
+        }
+        let mut out = (
+            Vec::with_capacity(reqs.len()),
+            Vec::with_capacity(reqs.len()),
+            Vec::with_capacity(reqs.len()),
+        );
+        for (r, v) in reqs.iter().zip(&ins) {
             let t = Instant::now();
             for _ in 0..ROUTER_REPS {
                 black_box(router.resolve(black_box(r)).ok());
             }
-            t.elapsed().as_nanos() as f64 / f64::from(ROUTER_REPS)
-        })
-        .collect();
-    let router_ref_ns: Vec<f64> = reqs
-        .iter()
-        .map(|r| {
+            out.0.push(per_rep(t, ROUTER_REPS));
             let t = Instant::now();
             for _ in 0..ROUTER_REPS {
                 black_box(router.resolve_ref(black_box(r)).is_ok());
             }
-            t.elapsed().as_nanos() as f64 / f64::from(ROUTER_REPS)
-        })
-        .collect();
-    // zen: inside one `block_on`, so the runtime's entry cost is not counted; the input
-    // is a prebuilt `Variable`, cloned per evaluation (as zen-engine's own benches do).
-    let zen_ns: Vec<f64> = rt.block_on(async {
-        for v in &ins {
-            black_box(decision.evaluate((*v).clone()).await.ok());
-        }
-        let mut out = Vec::with_capacity(ins.len());
-        for v in &ins {
+            out.1.push(per_rep(t, ROUTER_REPS));
             let t = Instant::now();
             for _ in 0..ZEN_REPS {
                 black_box(decision.evaluate(black_box((*v).clone())).await.ok());
             }
-            out.push(t.elapsed().as_nanos() as f64 / f64::from(ZEN_REPS));
+            out.2.push(per_rep(t, ZEN_REPS));
         }
         out
     });
