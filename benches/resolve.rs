@@ -105,6 +105,13 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
+        g.bench_function(BenchmarkId::new("throughput_ref", &label), |b| {
+            b.iter(|| {
+                for r in &s.requests {
+                    black_box(s.router.resolve_ref(black_box(r)).is_ok());
+                }
+            })
+        });
         g.finish();
         if size.desks <= 100_000 && !skip_reference {
             let mut g = c.benchmark_group("reference");
