@@ -285,80 +285,51 @@ pub(crate) struct CapIndex {
     by_schedule: Vec<DeskIx>,
 }
 
-impl CapIndex {
-    /// Build the index and the authority views `demands` ((capability, minimum authority)
-    /// pairs, from the rules) call for; returns the view each demand searches.
-    /// `by_rank`: the desks in rank order (rank → desk).
-    fn build(
-        org: &Org,
-        hot: &[DeskHot],
-        by_rank: &[DeskIx],
-        demands: &[(Option<SymIx>, u32)],
-    ) -> (CapIndex, Vec<Option<View>>) {
-        let n_caps = org.symbols.len();
-        // Per capability: the desks offering it, and the authority levels rules demand.
-        let mut offered = vec![0usize; n_caps];
-        let mut levels: Vec<(SymIx, u32)> = demands
-            .iter()
-            .filter_map(|&(c, a)| Some((c?, a)))
-            .filter(|&(_, a)| a > 0)
-            .collect();
-        levels.sort_unstable();
-        levels.dedup();
-        let level_at = level_starts(&levels, n_caps);
-        let mut qualified = vec![0usize; levels.len()];
-        for (desk, h) in org.desks.iter().zip(hot) {
-            for &c in &desk.capability_ixs {
-                if let Some(n) = offered.get_mut(c as usize) {
-                    *n += 1;
-                }
-                for i in levels_of(&level_at, c) {
-                    if levels.get(i).is_some_and(|&(_, a)| h.authority >= a) {
-                        if let Some(q) = qualified.get_mut(i) {
-                            *q += 1;
-                        }
-                    }
-                }
-            }
-        }
-        // The views worth having: few enough desks qualify.
-        let mut views: Vec<(SymIx, u32)> = Vec::new();
-        let mut in_views = 0;
-        for (&(c, a), &q) in levels.iter().zip(&qualified) {
-            if q * VIEW_AT_MOST_ONE_IN <= offered.get(c as usize).copied().unwrap_or(0) {
-                views.push((c, a));
-                in_views += q;
-            }
-        }
-        let view_of = |c: SymIx, a: u32| -> View {
-            // The most selective view the demand may use: the highest level <= a.
-            let from = views.partition_point(|&(vc, va)| (vc, va) <= (c, a));
-            match from.checked_sub(1).and_then(|i| views.get(i)) {
-                Some(&(vc, _)) if vc == c => (n_caps + from - 1) as View,
-                _ => c,
-            }
-        };
+/// What building one part of the [`CapIndex`] reads.
+struct Part<'a> {
+    org: &'a Org,
+    hot: &'a [DeskHot],
+    /// The desks in rank order (rank → desk).
+    by_rank: &'a [DeskIx],
+    n_caps: usize,
+    /// The authority views: (capability, level), sorted; view `n_caps + i` is `views[i]`.
+    views: &'a [(SymIx, u32)],
+    /// [`level_starts`] of `views`.
+    view_at: &'a [u32],
+}
+
+impl Part<'_> {
+    /// The index entries of the capabilities and views `views_in` (`n_rows` rows), with
+    /// ranges into their own lists.
+    fn build(&self, views_in: std::ops::Range<usize>, n_rows: usize) -> CapIndex {
+        let Part {
+            org,
+            hot,
+            by_rank,
+            n_caps,
+            views,
+            view_at,
+        } = *self;
         // Rows (view, site, wait, rank), sorted as packed integers: ranks are distinct, so
         // the rank alone gives the desk back, and one integer compares faster than fields.
-        let view_at = level_starts(&views, n_caps);
-        let mut rows: Vec<[u32; 4]> = Vec::with_capacity(offered.iter().sum::<usize>() + in_views);
+        let mut rows: Vec<[u32; 4]> = Vec::with_capacity(n_rows);
         for (desk, h) in org.desks.iter().zip(hot) {
             for &c in &desk.capability_ixs {
-                rows.push([c, h.site, h.wait, h.rank]);
-                for i in levels_of(&view_at, c) {
-                    if views.get(i).is_some_and(|&(_, a)| h.authority >= a) {
-                        rows.push([(n_caps + i) as View, h.site, h.wait, h.rank]);
+                if views_in.contains(&(c as usize)) {
+                    rows.push([c, h.site, h.wait, h.rank]);
+                }
+                for i in levels_of(view_at, c) {
+                    let v = n_caps + i;
+                    if views_in.contains(&v) && views.get(i).is_some_and(|&(_, a)| h.authority >= a)
+                    {
+                        rows.push([v as View, h.site, h.wait, h.rank]);
                     }
                 }
             }
         }
-        let chosen = demands
-            .iter()
-            .map(|&(c, a)| c.map(|c| view_of(c, a)))
-            .collect();
         sort_packed(&mut rows);
         let desk_of = |rank: u32| by_rank.get(rank as usize).copied().unwrap_or(0);
-        let mut entries = vec![CapEntry::default(); n_caps + views.len()];
+        let mut entries = vec![CapEntry::default(); views_in.len()];
         let mut by_site: Vec<Row> = Vec::with_capacity(rows.len());
         let mut by_wait: Vec<DeskIx> = Vec::with_capacity(rows.len());
         let mut by_schedule: Vec<DeskIx> = Vec::new();
@@ -431,7 +402,7 @@ impl CapIndex {
                 }
                 segments.sort_by_key(|s| (s.min_wait, s.schedule));
             }
-            if let Some(e) = entries.get_mut(cap as usize) {
+            if let Some(e) = entries.get_mut((cap as usize).wrapping_sub(views_in.start)) {
                 if groups.len() >= SITE_BITS_FROM {
                     let words = org.sites.len().div_ceil(64);
                     let mut sites = vec![(0u64, 0u32); words];
@@ -454,15 +425,128 @@ impl CapIndex {
                 e.segments = segments.into_boxed_slice();
             }
         }
-        (
-            CapIndex {
-                entries,
-                by_site,
-                by_wait,
-                by_schedule,
-            },
-            chosen,
-        )
+        CapIndex {
+            entries,
+            by_site,
+            by_wait,
+            by_schedule,
+        }
+    }
+}
+
+impl CapIndex {
+    /// Build the index and the authority views `demands` ((capability, minimum authority)
+    /// pairs, from the rules) call for; returns the view each demand searches.
+    /// `by_rank`: the desks in rank order (rank → desk).
+    fn build(
+        org: &Org,
+        hot: &[DeskHot],
+        by_rank: &[DeskIx],
+        demands: &[(Option<SymIx>, u32)],
+    ) -> (CapIndex, Vec<Option<View>>) {
+        let n_caps = org.symbols.len();
+        // Per capability: the desks offering it, and the authority levels rules demand.
+        let mut offered = vec![0usize; n_caps];
+        let mut levels: Vec<(SymIx, u32)> = demands
+            .iter()
+            .filter_map(|&(c, a)| Some((c?, a)))
+            .filter(|&(_, a)| a > 0)
+            .collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let level_at = level_starts(&levels, n_caps);
+        let mut qualified = vec![0usize; levels.len()];
+        for (desk, h) in org.desks.iter().zip(hot) {
+            for &c in &desk.capability_ixs {
+                if let Some(n) = offered.get_mut(c as usize) {
+                    *n += 1;
+                }
+                for i in levels_of(&level_at, c) {
+                    if levels.get(i).is_some_and(|&(_, a)| h.authority >= a) {
+                        if let Some(q) = qualified.get_mut(i) {
+                            *q += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The views worth having: few enough desks qualify.
+        let mut views: Vec<(SymIx, u32)> = Vec::new();
+        // Rows per capability, then per view (in view order).
+        let mut rows_of = offered;
+        for (&(c, a), &q) in levels.iter().zip(&qualified) {
+            if q * VIEW_AT_MOST_ONE_IN <= rows_of.get(c as usize).copied().unwrap_or(0) {
+                views.push((c, a));
+                rows_of.push(q);
+            }
+        }
+        let view_of = |c: SymIx, a: u32| -> View {
+            // The most selective view the demand may use: the highest level <= a.
+            let from = views.partition_point(|&(vc, va)| (vc, va) <= (c, a));
+            match from.checked_sub(1).and_then(|i| views.get(i)) {
+                Some(&(vc, _)) if vc == c => (n_caps + from - 1) as View,
+                _ => c,
+            }
+        };
+        let view_at = level_starts(&views, n_caps);
+        let chosen = demands
+            .iter()
+            .map(|&(c, a)| c.map(|c| view_of(c, a)))
+            .collect();
+        // Two halves of about as many rows each, built at once on two threads for a large
+        // organization (the entries are independent of each other), then joined.
+        let total: usize = rows_of.iter().sum();
+        let mut before = 0;
+        let mid = rows_of
+            .iter()
+            .position(|&n| {
+                before += n;
+                2 * before > total
+            })
+            .map_or(rows_of.len(), |i| i + 1);
+        let part = |views_in: std::ops::Range<usize>| {
+            let p = Part {
+                org,
+                hot,
+                by_rank,
+                n_caps,
+                views: &views,
+                view_at: &view_at,
+            };
+            let n_rows = rows_of.get(views_in.clone()).map_or(0, |r| r.iter().sum());
+            p.build(views_in, n_rows)
+        };
+        let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
+        let (mut index, second) = crate::parallel::join(
+            "rightdesk-caps",
+            parallel,
+            || part(0..mid),
+            || part(mid..rows_of.len()),
+        );
+        index.append(second);
+        (index, chosen)
+    }
+
+    /// Append the index of the views after this one's.
+    fn append(&mut self, next: CapIndex) {
+        let site_base = self.by_site.len() as u32;
+        let wait_base = self.by_wait.len() as u32;
+        let schedule_base = self.by_schedule.len() as u32;
+        self.entries.extend(next.entries.into_iter().map(|mut e| {
+            for g in e.groups.iter_mut() {
+                g.start += site_base;
+                g.end += site_base;
+            }
+            e.all = (e.all.0 + wait_base, e.all.1 + wait_base);
+            for s in e.segments.iter_mut() {
+                s.start += schedule_base;
+                s.end += schedule_base;
+            }
+            e
+        }));
+        self.by_site.extend_from_slice(&next.by_site);
+        self.by_wait.extend_from_slice(&next.by_wait);
+        self.by_schedule.extend_from_slice(&next.by_schedule);
     }
 
     /// The site groups of a capability (or view), sorted by site.
