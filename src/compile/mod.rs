@@ -789,7 +789,7 @@ pub(crate) struct Compiled {
     /// Distinct opening-hours schedules.
     pub schedules: Vec<Hours>,
     /// Interned languages (the first 63), by bit.
-    pub languages: HashMap<Id, u32>,
+    pub languages: HashMap<Id, u32, FastBuild>,
     /// Site, unit and declared-fact names, for checking requests quickly.
     pub names: Names,
     /// The organization's time zone's offsets around now.
@@ -935,8 +935,8 @@ impl Compiled {
         }
         let units = UnitTree::build(org);
         let mut schedules: Vec<Hours> = Vec::new();
-        let mut schedule_ix: HashMap<&str, u32> = HashMap::new();
-        let mut languages: HashMap<Id, u32> = HashMap::new();
+        let mut schedule_ix: HashMap<&str, u32, FastBuild> = HashMap::default();
+        let mut languages: HashMap<Id, u32, FastBuild> = HashMap::default();
         let hot: Vec<DeskHot> = org
             .desks
             .iter()
