@@ -921,13 +921,19 @@ fn travel_tables(org: &Org) -> (Vec<Box<[(u32, SiteIx)]>>, Vec<Box<[(SiteIx, u32
     (by_travel, travel_rows)
 }
 
-impl Compiled {
-    /// Compile rules against an organization.
-    ///
-    /// # Complexity
-    /// O(R·c + D·k·log(D·k) + T·log T) for R rules of condition size c, D desks with k
-    /// capabilities each and T travel pairs.
-    pub(crate) fn build(org: &Org, rules: &RuleSet) -> Compiled {
+/// What the index reads of every desk: its search fields, and the tables that number
+/// them.
+struct DeskFields {
+    /// Desks in id order (rank → desk).
+    order: Vec<DeskIx>,
+    units: UnitTree,
+    schedules: Vec<Hours>,
+    languages: HashMap<Id, u32, FastBuild>,
+    hot: Vec<DeskHot>,
+}
+
+impl DeskFields {
+    fn of(org: &Org) -> DeskFields {
         let order = by_id(org);
         let mut rank = vec![0u32; org.desks.len()];
         for (r, &d) in order.iter().enumerate() {
@@ -970,7 +976,23 @@ impl Compiled {
                 }
             })
             .collect();
+        DeskFields {
+            order,
+            units,
+            schedules,
+            languages,
+            hot,
+        }
+    }
+}
 
+impl Compiled {
+    /// Compile rules against an organization.
+    ///
+    /// # Complexity
+    /// O(R·c + D·k·log(D·k) + T·log T) for R rules of condition size c, D desks with k
+    /// capabilities each and T travel pairs.
+    pub(crate) fn build(org: &Org, rules: &RuleSet) -> Compiled {
         let demands: Vec<(Option<SymIx>, u32)> = rules
             .rules
             .iter()
@@ -981,11 +1003,16 @@ impl Compiled {
                 )
             })
             .collect();
-        // The capability index, the largest part, is built on a second thread while this
-        // one compiles the rules and the travel tables (on this one too if no thread starts,
-        // or for a small organization, where starting a thread costs more than it saves:
-        // property tests build 100 000 small routers).
-        let caps_job = || CapIndex::build(org, &hot, &order, &demands);
+        // The desks' search fields, then the capability index (the largest part, itself in
+        // two halves), are built on a second thread while this one compiles the rules and
+        // the travel tables (on this one too if no thread starts, or for a small
+        // organization, where starting a thread costs more than it saves: property tests
+        // build 100 000 small routers).
+        let caps_job = || {
+            let desks = DeskFields::of(org);
+            let (caps, views) = CapIndex::build(org, &desks.hot, &desks.order, &demands);
+            (desks, caps, views)
+        };
         let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
         let rules_job = || {
             let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
@@ -996,8 +1023,15 @@ impl Compiled {
             let (by_travel, travel_rows) = travel_tables(org);
             (whens, fast, rule_index, by_travel, travel_rows)
         };
-        let ((whens, fast, rule_index, by_travel, travel_rows), (caps, views)) =
+        let ((whens, fast, rule_index, by_travel, travel_rows), (desks, caps, views)) =
             crate::parallel::join("rightdesk-compile", parallel, rules_job, caps_job);
+        let DeskFields {
+            units,
+            schedules,
+            languages,
+            hot,
+            ..
+        } = desks;
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
