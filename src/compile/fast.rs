@@ -599,8 +599,9 @@ enum Node {
 #[derive(Debug, Default)]
 pub(crate) struct Conds {
     nodes: Box<[Node]>,
-    /// Per rule, its first node.
-    starts: Box<[u32]>,
+    /// Per rule, the nodes of the conjuncts of its condition (its root `all`'s parts, or
+    /// the root alone): evaluated in a loop, without the call a subtree costs.
+    rules: Box<[(u32, u32)]>,
     /// The literals of `in`/`not_in` tests.
     lits: Box<[ILit]>,
     /// The texts of `prefix` tests.
@@ -686,14 +687,18 @@ impl Conds {
     /// Lay out the conditions (in evaluation order) in one block.
     pub(crate) fn build(conds: &[FCond]) -> Conds {
         let mut b = CondsBuilder::default();
-        let mut starts = Vec::with_capacity(conds.len());
+        let mut rules = Vec::with_capacity(conds.len());
         for c in conds {
-            starts.push(b.nodes.len() as u32);
-            b.push(c);
+            let start = b.nodes.len() as u32;
+            match c {
+                FCond::All(parts) => parts.iter().for_each(|p| b.push(p)),
+                c => b.push(c),
+            }
+            rules.push((start, b.nodes.len() as u32));
         }
         Conds {
             nodes: b.nodes.into_boxed_slice(),
-            starts: starts.into_boxed_slice(),
+            rules: rules.into_boxed_slice(),
             lits: b.lits.into_boxed_slice(),
             prefixes: b.prefixes.into_boxed_slice(),
         }
@@ -705,20 +710,22 @@ impl Conds {
     /// One step per node evaluated; a short circuit skips the rest of its subtree at once.
     #[inline]
     pub(crate) fn eval(&self, rule: u32, f: &Facts<'_>) -> Option<Tri> {
-        let start = *self.starts.get(rule as usize)? as usize;
-        let node = *self.nodes.get(start)?;
-        Some(match self.test(node, f) {
-            Some(t) => t,
-            None => self.eval_at(start, node, f).0,
-        })
+        let &(start, end) = self.rules.get(rule as usize)?;
+        Some(self.fold(start as usize, end as usize, Tri::False, Tri::True, f))
     }
 
     /// The verdict of the subtree at `i` (`node`), and where the next one starts.
     fn eval_at(&self, i: usize, node: Node, f: &Facts<'_>) -> (Tri, usize) {
         let next = i + 1;
-        let (end, stop, rest) = match node {
-            Node::All { end } => (end as usize, Tri::False, Tri::True),
-            Node::Any { end } => (end as usize, Tri::True, Tri::False),
+        match node {
+            Node::All { end } => {
+                let end = end as usize;
+                (self.fold(next, end, Tri::False, Tri::True, f), end)
+            }
+            Node::Any { end } => {
+                let end = end as usize;
+                (self.fold(next, end, Tri::True, Tri::False, f), end)
+            }
             Node::Not => {
                 let Some(&child) = self.nodes.get(next) else {
                     return (Tri::Unknown, next);
@@ -727,37 +734,41 @@ impl Conds {
                     Some(t) => (t, next + 1),
                     None => self.eval_at(next, child, f),
                 };
-                return (t.not(), after);
+                (t.not(), after)
             }
-            test => return (self.test(test, f).unwrap_or(Tri::Unknown), next),
-        };
-        // `all`: false at the first false part, else unknown if any part is; `any`: the
-        // same with true and false swapped.
+            test => (self.test(test, f).unwrap_or(Tri::Unknown), next),
+        }
+    }
+
+    /// The subtrees from node `j` up to `end`, combined: `stop` at the first part that is
+    /// `stop`, else unknown if any part is, else `rest`. `all` is (false, true), `any`
+    /// (true, false).
+    #[inline(always)]
+    fn fold(&self, mut j: usize, end: usize, stop: Tri, rest: Tri, f: &Facts<'_>) -> Tri {
         let mut out = rest;
-        let mut j = next;
         while j < end {
-            let Some(&child) = self.nodes.get(j) else {
+            let Some(&node) = self.nodes.get(j) else {
                 break;
             };
-            let t = match self.test(child, f) {
+            let t = match self.test(node, f) {
                 Some(t) => {
                     j += 1;
                     t
                 }
                 None => {
-                    let (t, after) = self.eval_at(j, child, f);
+                    let (t, after) = self.eval_at(j, node, f);
                     j = after;
                     t
                 }
             };
             if t == stop {
-                return (stop, end);
+                return stop;
             }
             if t == Tri::Unknown {
                 out = Tri::Unknown;
             }
         }
-        (out, end)
+        out
     }
 
     /// The verdict of a test node; `None` for `all`/`any`/`not`.
@@ -833,7 +844,7 @@ impl Conds {
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
         self.nodes.len() * std::mem::size_of::<Node>()
-            + self.starts.len() * 4
+            + self.rules.len() * 8
             + self.lits.len() * std::mem::size_of::<ILit>()
             + self
                 .prefixes
