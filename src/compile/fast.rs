@@ -774,6 +774,14 @@ impl Conds {
     /// The verdict of a test node; `None` for `all`/`any`/`not`.
     #[inline(always)]
     fn test(&self, node: Node, f: &Facts<'_>) -> Option<Tri> {
+        // The most common test (`need` and text facts), without the general dispatch.
+        if let Node::EqText { slot, sym } = node {
+            return Some(match f.get(slot) {
+                Some(V::Text(s, _)) => Tri::from_bool(s == sym),
+                Some(_) => Tri::False,
+                None => Tri::Unknown,
+            });
+        }
         let slot = match node {
             Node::All { .. } | Node::Any { .. } | Node::Not => return None,
             Node::Exists { slot, present } => {
