@@ -360,7 +360,9 @@ pub(crate) enum FCond {
 }
 
 impl FCond {
-    /// Evaluate against a request's values.
+    /// Evaluate against a request's values (the tree form of [`Conds::eval`], kept as its
+    /// test oracle).
+    #[cfg(test)]
     pub(crate) fn eval(&self, f: &Facts<'_>) -> Tri {
         match self {
             FCond::Test(slot, t) => match (f.get(*slot), t) {
@@ -513,6 +515,353 @@ impl FCond {
     }
 }
 
+/// One node of [`Conds`]: a condition's tree in pre-order, a test with its slot and
+/// literal inline (16 bytes), a conjunction or disjunction with the end of its subtree so a
+/// short circuit skips it in one step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Node {
+    /// `all` of the subtrees that follow, up to node `end` (exclusive).
+    All {
+        end: u32,
+    },
+    /// `any` of the subtrees that follow, up to node `end` (exclusive).
+    Any {
+        end: u32,
+    },
+    /// `not` of the subtree that follows.
+    Not,
+    Exists {
+        slot: u32,
+        present: bool,
+    },
+    EqText {
+        slot: u32,
+        sym: u32,
+    },
+    EqNumber {
+        slot: u32,
+        x: f64,
+    },
+    EqBool {
+        slot: u32,
+        b: bool,
+    },
+    NeText {
+        slot: u32,
+        sym: u32,
+    },
+    NeNumber {
+        slot: u32,
+        x: f64,
+    },
+    NeBool {
+        slot: u32,
+        b: bool,
+    },
+    /// One of `lits[start..start + len]`.
+    In {
+        slot: u32,
+        start: u32,
+        len: u32,
+    },
+    /// None of `lits[start..start + len]`.
+    NotIn {
+        slot: u32,
+        start: u32,
+        len: u32,
+    },
+    Lt {
+        slot: u32,
+        x: f64,
+    },
+    Lte {
+        slot: u32,
+        x: f64,
+    },
+    Gt {
+        slot: u32,
+        x: f64,
+    },
+    Gte {
+        slot: u32,
+        x: f64,
+    },
+    /// Text starting with `prefixes[ix]`.
+    Prefix {
+        slot: u32,
+        ix: u32,
+    },
+}
+
+/// Every rule's condition in one contiguous block, in evaluation order: what
+/// [`Engine::decide_with`](crate::resolve::engine::Engine::decide_with) evaluates. Same
+/// three-valued semantics as [`FCond::eval`] and [`Cond::eval`].
+#[derive(Debug, Default)]
+pub(crate) struct Conds {
+    nodes: Box<[Node]>,
+    /// Per rule, the nodes of the conjuncts of its condition (its root `all`'s parts, or
+    /// the root alone): evaluated in a loop, without the call a subtree costs.
+    rules: Box<[(u32, u32)]>,
+    /// The literals of `in`/`not_in` tests.
+    lits: Box<[ILit]>,
+    /// The texts of `prefix` tests.
+    prefixes: Box<[Box<str>]>,
+}
+
+/// Builds a [`Conds`].
+#[derive(Default)]
+struct CondsBuilder {
+    nodes: Vec<Node>,
+    lits: Vec<ILit>,
+    prefixes: Vec<Box<str>>,
+}
+
+impl CondsBuilder {
+    fn push(&mut self, c: &FCond) {
+        match c {
+            FCond::All(parts) | FCond::Any(parts) => {
+                let at = self.nodes.len();
+                self.nodes.push(Node::Not);
+                for p in parts.iter() {
+                    self.push(p);
+                }
+                let end = self.nodes.len() as u32;
+                let node = if matches!(c, FCond::All(_)) {
+                    Node::All { end }
+                } else {
+                    Node::Any { end }
+                };
+                if let Some(n) = self.nodes.get_mut(at) {
+                    *n = node;
+                }
+            }
+            FCond::Not(c) => {
+                self.nodes.push(Node::Not);
+                self.push(c);
+            }
+            FCond::Test(slot, t) => {
+                let slot = *slot;
+                let mut list = |ls: &[ILit]| {
+                    let start = self.lits.len() as u32;
+                    self.lits.extend_from_slice(ls);
+                    (start, ls.len() as u32)
+                };
+                let node = match t {
+                    FTest::Eq(ILit::Text(sym)) => Node::EqText { slot, sym: *sym },
+                    FTest::Eq(ILit::Number(x)) => Node::EqNumber { slot, x: *x },
+                    FTest::Eq(ILit::Bool(b)) => Node::EqBool { slot, b: *b },
+                    FTest::Ne(ILit::Text(sym)) => Node::NeText { slot, sym: *sym },
+                    FTest::Ne(ILit::Number(x)) => Node::NeNumber { slot, x: *x },
+                    FTest::Ne(ILit::Bool(b)) => Node::NeBool { slot, b: *b },
+                    FTest::In(ls) => {
+                        let (start, len) = list(ls);
+                        Node::In { slot, start, len }
+                    }
+                    FTest::NotIn(ls) => {
+                        let (start, len) = list(ls);
+                        Node::NotIn { slot, start, len }
+                    }
+                    FTest::Lt(x) => Node::Lt { slot, x: *x },
+                    FTest::Lte(x) => Node::Lte { slot, x: *x },
+                    FTest::Gt(x) => Node::Gt { slot, x: *x },
+                    FTest::Gte(x) => Node::Gte { slot, x: *x },
+                    FTest::Exists(present) => Node::Exists {
+                        slot,
+                        present: *present,
+                    },
+                    FTest::Prefix(p) => {
+                        self.prefixes.push(p.clone());
+                        Node::Prefix {
+                            slot,
+                            ix: self.prefixes.len() as u32 - 1,
+                        }
+                    }
+                };
+                self.nodes.push(node);
+            }
+        }
+    }
+}
+
+impl Conds {
+    /// Lay out the conditions (in evaluation order) in one block.
+    pub(crate) fn build(conds: &[FCond]) -> Conds {
+        let mut b = CondsBuilder::default();
+        let mut rules = Vec::with_capacity(conds.len());
+        for c in conds {
+            let start = b.nodes.len() as u32;
+            match c {
+                FCond::All(parts) => parts.iter().for_each(|p| b.push(p)),
+                c => b.push(c),
+            }
+            rules.push((start, b.nodes.len() as u32));
+        }
+        Conds {
+            nodes: b.nodes.into_boxed_slice(),
+            rules: rules.into_boxed_slice(),
+            lits: b.lits.into_boxed_slice(),
+            prefixes: b.prefixes.into_boxed_slice(),
+        }
+    }
+
+    /// The verdict of rule `rule`'s condition on a request's values (`None`: no such rule).
+    ///
+    /// # Complexity
+    /// One step per node evaluated; a short circuit skips the rest of its subtree at once.
+    #[inline]
+    pub(crate) fn eval(&self, rule: u32, f: &Facts<'_>) -> Option<Tri> {
+        let &(start, end) = self.rules.get(rule as usize)?;
+        Some(self.fold(start as usize, end as usize, Tri::False, Tri::True, f))
+    }
+
+    /// The verdict of the subtree at `i` (`node`), and where the next one starts.
+    fn eval_at(&self, i: usize, node: Node, f: &Facts<'_>) -> (Tri, usize) {
+        let next = i + 1;
+        match node {
+            Node::All { end } => {
+                let end = end as usize;
+                (self.fold(next, end, Tri::False, Tri::True, f), end)
+            }
+            Node::Any { end } => {
+                let end = end as usize;
+                (self.fold(next, end, Tri::True, Tri::False, f), end)
+            }
+            Node::Not => {
+                let Some(&child) = self.nodes.get(next) else {
+                    return (Tri::Unknown, next);
+                };
+                let (t, after) = match self.test(child, f) {
+                    Some(t) => (t, next + 1),
+                    None => self.eval_at(next, child, f),
+                };
+                (t.not(), after)
+            }
+            test => (self.test(test, f).unwrap_or(Tri::Unknown), next),
+        }
+    }
+
+    /// The subtrees from node `j` up to `end`, combined: `stop` at the first part that is
+    /// `stop`, else unknown if any part is, else `rest`. `all` is (false, true), `any`
+    /// (true, false).
+    #[inline(always)]
+    fn fold(&self, mut j: usize, end: usize, stop: Tri, rest: Tri, f: &Facts<'_>) -> Tri {
+        let mut out = rest;
+        while j < end {
+            let Some(&node) = self.nodes.get(j) else {
+                break;
+            };
+            let t = match self.test(node, f) {
+                Some(t) => {
+                    j += 1;
+                    t
+                }
+                None => {
+                    let (t, after) = self.eval_at(j, node, f);
+                    j = after;
+                    t
+                }
+            };
+            if t == stop {
+                return stop;
+            }
+            if t == Tri::Unknown {
+                out = Tri::Unknown;
+            }
+        }
+        out
+    }
+
+    /// The verdict of a test node; `None` for `all`/`any`/`not`.
+    #[inline(always)]
+    fn test(&self, node: Node, f: &Facts<'_>) -> Option<Tri> {
+        // The most common test (`need` and text facts), without the general dispatch.
+        if let Node::EqText { slot, sym } = node {
+            return Some(match f.get(slot) {
+                Some(V::Text(s, _)) => Tri::from_bool(s == sym),
+                Some(_) => Tri::False,
+                None => Tri::Unknown,
+            });
+        }
+        let slot = match node {
+            Node::All { .. } | Node::Any { .. } | Node::Not => return None,
+            Node::Exists { slot, present } => {
+                return Some(Tri::from_bool(f.get(slot).is_some() == present));
+            }
+            Node::EqText { slot, .. }
+            | Node::EqNumber { slot, .. }
+            | Node::EqBool { slot, .. }
+            | Node::NeText { slot, .. }
+            | Node::NeNumber { slot, .. }
+            | Node::NeBool { slot, .. }
+            | Node::In { slot, .. }
+            | Node::NotIn { slot, .. }
+            | Node::Lt { slot, .. }
+            | Node::Lte { slot, .. }
+            | Node::Gt { slot, .. }
+            | Node::Gte { slot, .. }
+            | Node::Prefix { slot, .. } => slot,
+        };
+        Some(match f.get(slot) {
+            None => Tri::Unknown,
+            Some(v) => Tri::from_bool(self.holds(node, v)),
+        })
+    }
+
+    /// Does the present value `v` pass the test `node`?
+    #[inline(always)]
+    fn holds(&self, node: Node, v: V<'_>) -> bool {
+        let number = |v: V<'_>| match v {
+            V::Number(n) => Some(n),
+            _ => None,
+        };
+        match (node, v) {
+            (Node::EqText { sym, .. }, V::Text(s, _)) => sym == s,
+            (Node::EqNumber { x, .. }, V::Number(n)) => x == n,
+            (Node::EqBool { b, .. }, V::Bool(c)) => b == c,
+            (Node::EqText { .. } | Node::EqNumber { .. } | Node::EqBool { .. }, _) => false,
+            (Node::NeText { sym, .. }, V::Text(s, _)) => sym != s,
+            (Node::NeNumber { x, .. }, V::Number(n)) => x != n,
+            (Node::NeBool { b, .. }, V::Bool(c)) => b != c,
+            (Node::NeText { .. } | Node::NeNumber { .. } | Node::NeBool { .. }, _) => true,
+            (Node::In { start, len, .. }, v) => self.list(start, len).iter().any(|l| l.matches(v)),
+            (Node::NotIn { start, len, .. }, v) => {
+                !self.list(start, len).iter().any(|l| l.matches(v))
+            }
+            (Node::Lt { x, .. }, v) => number(v).is_some_and(|n| n < x),
+            (Node::Lte { x, .. }, v) => number(v).is_some_and(|n| n <= x),
+            (Node::Gt { x, .. }, v) => number(v).is_some_and(|n| n > x),
+            (Node::Gte { x, .. }, v) => number(v).is_some_and(|n| n >= x),
+            (Node::Prefix { ix, .. }, V::Text(_, s)) => self
+                .prefixes
+                .get(ix as usize)
+                .is_some_and(|p| s.starts_with(&**p)),
+            (Node::Prefix { .. }, _) => false,
+            (Node::Exists { present, .. }, _) => present,
+            (Node::All { .. } | Node::Any { .. } | Node::Not, _) => false,
+        }
+    }
+
+    #[inline]
+    fn list(&self, start: u32, len: u32) -> &[ILit] {
+        let start = start as usize;
+        self.lits
+            .get(start..start + len as usize)
+            .unwrap_or_default()
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.nodes.len() * std::mem::size_of::<Node>()
+            + self.rules.len() * 8
+            + self.lits.len() * std::mem::size_of::<ILit>()
+            + self
+                .prefixes
+                .iter()
+                .map(|p| p.len() + std::mem::size_of::<Box<str>>())
+                .sum::<usize>()
+    }
+}
+
 fn lit_code(l: ILit, out: &mut Vec<u64>) {
     match l {
         ILit::Text(s) => out.extend([1, u64::from(s)]),
@@ -576,6 +925,8 @@ mod tests {
             r#"{"fact":"a","eq":0}"#,
         ];
         let compiled: Vec<(Cond, FCond)> = conds.iter().map(|j| compile(&mut s, j)).collect();
+        let trees: Vec<FCond> = compiled.iter().map(|(_, f)| f.clone()).collect();
+        let flat = Conds::build(&trees);
         let reqs = [
             Request::new("copy"),
             Request::new("copy").fact("a", 1i64).fact("t", "x"),
@@ -587,8 +938,9 @@ mod tests {
         ];
         for r in &reqs {
             let f = s.facts(r);
-            for (j, (c, fc)) in conds.iter().zip(&compiled) {
+            for (i, (j, (c, fc))) in conds.iter().zip(&compiled).enumerate() {
                 assert_eq!(fc.eval(&f), c.eval(r), "{j} on {r:?}");
+                assert_eq!(flat.eval(i as u32, &f), Some(c.eval(r)), "{j} on {r:?}");
             }
         }
     }
@@ -689,6 +1041,154 @@ mod tests {
             let mut a = Facts::default();
             assert!(s.read_checked(&r, &declared, &mut a), "valid request");
             assert_eq!(a, s.facts(&r));
+        }
+    }
+
+    #[test]
+    fn a_flat_node_is_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Node>(), 16);
+    }
+
+    #[test]
+    fn flat_block_skips_short_circuited_subtrees() {
+        let mut s = Symbols::new([Id::from("a"), Id::from("b")].iter());
+        let jsons = [
+            // The false first part skips the nested `any` and `not`.
+            r#"{"all":[{"fact":"a","eq":2},{"any":[{"fact":"b","eq":1},{"not":{"fact":"c","eq":1}}]},{"fact":"b","eq":1}]}"#,
+            r#"{"any":[{"fact":"a","eq":1},{"all":[]},{"fact":"zz","eq":1}]}"#,
+            r#"{"not":{"not":{"all":[{"fact":"a","eq":1},{"fact":"b","gte":3}]}}}"#,
+            r#"{"any":[]}"#,
+            r#"{"all":[]}"#,
+            r#"{"fact":"need","prefix":"co"}"#,
+            r#"{"not":{"fact":"need","prefix":"x"}}"#,
+        ];
+        let (cs, fs): (Vec<Cond>, Vec<FCond>) = jsons.iter().map(|j| compile(&mut s, j)).unzip();
+        let flat = Conds::build(&fs);
+        for r in [
+            Request::new("copy").fact("a", 1i64),
+            Request::new("copy").fact("a", 2i64).fact("b", 4i64),
+            Request::new("x").fact("a", 2i64).fact("b", 1i64),
+            Request::new("x"),
+        ] {
+            let f = s.facts(&r);
+            for (i, c) in cs.iter().enumerate() {
+                assert_eq!(
+                    flat.eval(i as u32, &f),
+                    Some(c.eval(&r)),
+                    "{} on {r:?}",
+                    jsons[i]
+                );
+            }
+        }
+        assert_eq!(
+            flat.eval(jsons.len() as u32, &s.facts(&Request::new("x"))),
+            None
+        );
+        assert_eq!(Conds::build(&[]).eval(0, &Facts::default()), None);
+    }
+
+    mod random {
+        use super::*;
+        use crate::rules::{Condition, Op};
+        use proptest::prelude::*;
+
+        /// Facts the conditions test: reserved, declared, and one no fact declares.
+        const NAMES: [&str; 7] = ["need", "language", "site", "a", "b", "t", "undeclared"];
+
+        fn value() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                prop::sample::select(vec!["x", "y", "xy", "z", ""]).prop_map(Value::from),
+                prop::sample::select(vec![-1.0, -0.0, 0.0, 1.0, 2.5]).prop_map(Value::Number),
+                any::<bool>().prop_map(Value::Bool),
+            ]
+        }
+
+        fn op() -> impl Strategy<Value = Op> {
+            let x = prop::sample::select(vec![-1.0, 0.0, 1.0, 2.5]);
+            prop_oneof![
+                value().prop_map(Op::Eq),
+                value().prop_map(Op::Ne),
+                prop::collection::vec(value(), 0..4).prop_map(Op::In),
+                prop::collection::vec(value(), 0..4).prop_map(Op::NotIn),
+                x.clone().prop_map(Op::Lt),
+                x.clone().prop_map(Op::Lte),
+                x.clone().prop_map(Op::Gt),
+                x.prop_map(Op::Gte),
+                any::<bool>().prop_map(Op::Exists),
+                prop::sample::select(vec!["", "x", "xy", "q"])
+                    .prop_map(|p| Op::Prefix(p.to_owned())),
+            ]
+        }
+
+        fn condition() -> impl Strategy<Value = Condition> {
+            let test =
+                (prop::sample::select(NAMES.to_vec()), op()).prop_map(|(f, op)| Condition::Test {
+                    fact: f.to_owned(),
+                    op,
+                });
+            test.prop_recursive(5, 48, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Condition::All),
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Condition::Any),
+                    inner.prop_map(|c| Condition::Not(Box::new(c))),
+                ]
+            })
+        }
+
+        /// A request with some of the facts, of any type (the router's validation would
+        /// refuse some; evaluation must still agree).
+        fn request() -> impl Strategy<Value = Request> {
+            let text = prop::sample::select(vec!["x", "y", "xy", "z", ""]);
+            (
+                text.clone(),
+                prop::option::of(text.clone()),
+                prop::option::of(text),
+                prop::collection::vec(
+                    (
+                        prop::sample::select(vec!["a", "b", "t", "undeclared"]),
+                        value(),
+                    ),
+                    0..4,
+                ),
+            )
+                .prop_map(|(need, language, site, facts)| {
+                    let mut r = Request::new(need);
+                    if let Some(l) = language {
+                        r = r.language(l);
+                    }
+                    if let Some(s) = site {
+                        r = r.site(s);
+                    }
+                    for (name, v) in facts {
+                        r = r.fact(name, v);
+                    }
+                    r
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// The flat block, the tree and the owned condition give the same verdict on
+            /// every rule, for every request.
+            #[test]
+            fn flat_agrees_with_tree_and_cond(
+                conds in prop::collection::vec(condition(), 1..6),
+                reqs in prop::collection::vec(request(), 1..6),
+            ) {
+                let mut s = Symbols::new([Id::from("a"), Id::from("b"), Id::from("t")].iter());
+                let cs: Vec<Cond> = conds.iter().map(Cond::compile).collect();
+                let fs: Vec<FCond> = cs.iter().map(|c| s.compile(c)).collect();
+                let flat = Conds::build(&fs);
+                for r in &reqs {
+                    let f = s.facts(r);
+                    for (i, (c, fc)) in cs.iter().zip(&fs).enumerate() {
+                        let want = c.eval(r);
+                        prop_assert_eq!(fc.eval(&f), want, "tree {:?} on {:?}", c, r);
+                        prop_assert_eq!(flat.eval(i as u32, &f), Some(want), "flat {:?} on {:?}", c, r);
+                    }
+                }
+            }
         }
     }
 }

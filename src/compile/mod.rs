@@ -52,9 +52,8 @@ impl ValueSource {
 /// A rule compiled against the organization.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
+    /// The condition (evaluated on the hot path from [`RuleIndex::conds`]).
     pub when: Cond,
-    /// The condition compiled for the hot path (slots and interned literals).
-    pub fast: FCond,
     /// The capability's interned index; `None` when no desk offers it in the org (a status
     /// update may still add it).
     pub capability: Option<SymIx>,
@@ -1021,9 +1020,9 @@ impl Compiled {
             let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
             let rule_index = RuleIndex::build(symbols, &fast);
             let (by_travel, travel_rows) = travel_tables(org);
-            (whens, fast, rule_index, by_travel, travel_rows)
+            (whens, rule_index, by_travel, travel_rows)
         };
-        let ((whens, fast, rule_index, by_travel, travel_rows), (desks, caps, views)) =
+        let ((whens, rule_index, by_travel, travel_rows), (desks, caps, views)) =
             crate::parallel::join("rightdesk-compile", parallel, rules_job, caps_job);
         let DeskFields {
             units,
@@ -1035,12 +1034,11 @@ impl Compiled {
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
-            .zip(whens.into_iter().zip(fast))
+            .zip(whens)
             .zip(demands.iter().zip(views))
             .map(
-                |((r, (when, fast)), (&(capability, min_authority), view))| CompiledRule {
+                |((r, when), (&(capability, min_authority), view))| CompiledRule {
                     when,
-                    fast,
                     capability,
                     view,
                     min_authority,

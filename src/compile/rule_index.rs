@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use smallvec::SmallVec;
 
 use super::FastBuild;
-use super::fast::{FCond, Facts, Key, SLOT_NEED, V, number_key};
+use super::fast::{Conds, FCond, Facts, Key, SLOT_NEED, V, number_key};
 use super::fast::{ILit, Symbols};
 
 /// The rules filed under one fact.
@@ -61,6 +61,8 @@ struct Level {
 pub(crate) struct RuleIndex {
     /// The symbols the conditions were compiled with (to read requests).
     pub symbols: Symbols,
+    /// The conditions, in one flat block, in evaluation order.
+    pub conds: Conds,
     root: Level,
 }
 
@@ -253,6 +255,7 @@ impl RuleIndex {
         let items: Vec<u32> = (0..conds.len() as u32).collect();
         RuleIndex {
             symbols,
+            conds: Conds::build(conds),
             root: Level::build(conds, &items, &mut Vec::new(), &mut Vec::new()),
         }
     }
@@ -266,9 +269,9 @@ impl RuleIndex {
         out
     }
 
-    /// Approximate heap bytes of the lists.
+    /// Approximate heap bytes of the lists and the conditions.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.root.heap_bytes()
+        self.root.heap_bytes() + self.conds.heap_bytes()
     }
 
     /// How many facts rules are filed under at the top level.

@@ -292,12 +292,16 @@ impl<'a, 's> Engine<'a, 's> {
         mut note: impl FnMut(u32, Tri, bool),
     ) -> Decision {
         let mut unknown: SmallVec<[u32; 4]> = SmallVec::new();
+        let conds = &self.comp.rule_index.conds;
         for pos in positions {
-            let Some(r) = self.comp.rules.get(pos as usize) else {
+            let Some(verdict) = conds.eval(pos, facts) else {
                 continue;
             };
-            match r.fast.eval(facts) {
+            match verdict {
                 Tri::True => {
+                    let Some(r) = self.comp.rules.get(pos as usize) else {
+                        continue;
+                    };
                     if constraint_facts_missing(r, req).next().is_some() {
                         note(pos, Tri::True, true);
                         return Decision::NeedsInfo {
