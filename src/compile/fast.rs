@@ -4,6 +4,10 @@
 //! request into [`Facts`] (one FxHash look-up per text value of a slot some rule compares
 //! with text).
 //!
+//! Every rule's condition is laid out in one flat block ([`Conds`]), in evaluation order:
+//! a request's rules are evaluated by walking contiguous 16-byte nodes instead of boxed
+//! trees. The tree form ([`FCond`]) is kept only to build the rule index.
+//!
 //! Same three-valued semantics as [`Cond::eval`](super::cond::Cond::eval).
 
 use std::collections::HashMap;
