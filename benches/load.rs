@@ -11,6 +11,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use rightdesk::Router;
 use rightdesk::load::{self, Format, Source};
 
+/// Timed passes per size (the best is printed: this machine is shared and noisy).
+const PASSES: usize = 3;
+
 fn phases(c: &mut Criterion) {
     let mut g = c.benchmark_group("load");
     g.sample_size(10)
@@ -40,53 +43,60 @@ fn phases(c: &mut Criterion) {
             t_parse,
             t_from_spec
         );
-        // One timed pass by phase, printed, then criterion on the whole pipeline. The CPU
-        // time of all threads is printed too: on a busy machine a second thread saves no
-        // wall time, and the CPU time says what it costs.
-        let (t, c) = (Instant::now(), cpu());
-        let org = load::org_from_str(&org_text, Format::Json, None).unwrap();
-        let (t_load_org, c_org) = (t.elapsed(), since(c));
-        let (t, c) = (Instant::now(), cpu());
-        let rules = load::rules_from_str(&rules_text, Format::Json, None, &org).unwrap();
-        let (t_load_rules, c_rules) = (t.elapsed(), since(c));
-        let (t, c) = (Instant::now(), cpu());
-        let router = Router::new(org, rules);
-        let (t_router, c_router) = (t.elapsed(), since(c));
+        // Three timed passes by phase, the best of each printed, then criterion on the
+        // whole pipeline. The CPU time of all threads is printed too (of the best pass): on
+        // a busy machine a second thread saves no wall time, and the CPU time says what it
+        // costs.
+        let best = |a: (Duration, Duration), b: (Duration, Duration)| if b.0 < a.0 { b } else { a };
+        let slowest = (Duration::MAX, Duration::ZERO);
+        let (mut org_t, mut rules_t, mut new_t, mut together_t) =
+            (slowest, slowest, slowest, slowest);
+        for _ in 0..PASSES {
+            let (t, c) = (Instant::now(), cpu());
+            let org = load::org_from_str(&org_text, Format::Json, None).unwrap();
+            org_t = best(org_t, (t.elapsed(), since(c)));
+            let (t, c) = (Instant::now(), cpu());
+            let rules = load::rules_from_str(&rules_text, Format::Json, None, &org).unwrap();
+            rules_t = best(rules_t, (t.elapsed(), since(c)));
+            let (t, c) = (Instant::now(), cpu());
+            let router = Router::new(org, rules);
+            new_t = best(new_t, (t.elapsed(), since(c)));
+            drop(router);
+            // The same, in one call: the rules' text is read while the organization is built.
+            let (t, c) = (Instant::now(), cpu());
+            let router = load::router_from_str(
+                Source::new(&org_text, Format::Json),
+                Source::new(&rules_text, Format::Json),
+            )
+            .unwrap();
+            together_t = best(together_t, (t.elapsed(), since(c)));
+            drop(router);
+        }
         eprintln!(
             "load {}: CPU time of all threads: org text->Org {:?}, rules text->RuleSet {:?}, Router::new {:?}",
             size.label(),
-            c_org,
-            c_rules,
-            c_router
+            org_t.1,
+            rules_t.1,
+            new_t.1
         );
         eprintln!(
-            "load {}: generate org {:?}, rules {:?}; JSON {} + {} bytes; org text->Org {:?}, rules text->RuleSet {:?}, Router::new {:?}; total {:?}",
+            "load {}: generate org {:?}, rules {:?}; JSON {} + {} bytes; best of {PASSES}: org text->Org {:?}, rules text->RuleSet {:?}, Router::new {:?}; total {:?}",
             size.label(),
             t_org,
             t_rules,
             org_text.len(),
             rules_text.len(),
-            t_load_org,
-            t_load_rules,
-            t_router,
-            t_load_org + t_load_rules + t_router
+            org_t.0,
+            rules_t.0,
+            new_t.0,
+            org_t.0 + rules_t.0 + new_t.0
         );
-        drop(router);
-        // The same, in one call: the rules' text is read while the organization is built.
-        let (t, c) = (Instant::now(), cpu());
-        let router = load::router_from_str(
-            Source::new(&org_text, Format::Json),
-            Source::new(&rules_text, Format::Json),
-        )
-        .unwrap();
-        let (t_together, c_together) = (t.elapsed(), since(c));
         eprintln!(
-            "load {}: load::router_from_str (org and rules text -> Router) {:?} (CPU {:?})",
+            "load {}: load::router_from_str (org and rules text -> Router), best of {PASSES}: {:?} (CPU {:?})",
             size.label(),
-            t_together,
-            c_together
+            together_t.0,
+            together_t.1
         );
-        drop(router);
         if size.desks > 100_000 {
             continue; // one pass is enough at 1M desks
         }
