@@ -164,11 +164,11 @@ impl Symbols {
         out
     }
 
-    /// Read the request's values into `out` (empty), checking on
-    /// the way that every fact of the request is declared (`declared`, in declaration
-    /// order: slot `RESERVED_SLOTS + i` is `declared[i]`) with a value it allows: the fact
-    /// look-ups the request's validation makes. False as soon as one is not (`out` is then
-    /// partly read): the full validation says why.
+    /// Read the request's values into `out` (empty), checking on the way that every fact
+    /// of the request is declared (`declared`, in declaration order: slot
+    /// `RESERVED_SLOTS + i` is `declared[i]`) with a value it allows: the fact look-ups the
+    /// request's validation makes. False as soon as one is not (`out` is then partly
+    /// read): the full validation says why.
     #[inline]
     pub(crate) fn read_checked<'r>(
         &self,
