@@ -8,7 +8,9 @@ use arc_swap::ArcSwap;
 use super::{StatusError, StatusUpdate};
 use crate::load::{self, Limits, LoadError};
 use crate::model::Org;
-use crate::resolve::{Request, RequestError, RequestTime, Resolution, Router, Trace};
+use crate::resolve::{
+    Request, RequestError, RequestTime, Resolution, ResolutionRef, Router, Trace,
+};
 use crate::rules::RuleSet;
 
 /// A [`Router`] behind an atomically swapped pointer, for services that run all day:
@@ -92,6 +94,36 @@ impl LiveRouter {
     /// As [`Router::resolve`].
     pub fn resolve(&self, req: &Request) -> Result<Resolution, RequestError> {
         self.current.load().resolve(req)
+    }
+
+    /// Resolve on the current snapshot and hand the answer, borrowed from it, to `f` (see
+    /// [`Router::resolve_ref`]): for a service that reads a few fields or writes the
+    /// answer out at once, without copying names out of the organization. The snapshot
+    /// stays current for the call even if a reload happens meanwhile.
+    ///
+    /// # Errors
+    /// As [`Router::resolve`]; `f` is not called then.
+    ///
+    /// # Example
+    /// ```
+    /// # use rightdesk::load::{org_from_str, rules_from_str};
+    /// # use rightdesk::status::LiveRouter;
+    /// # use rightdesk::{Format, Request, Router};
+    /// # let org = org_from_str("sites: [{id: s}]\nunits: [{id: u}]\n\
+    /// #     desks: [{id: a, unit: u, site: s, capabilities: [x]}]", Format::Yaml, None)?;
+    /// # let rules = rules_from_str("rules: [{id: r, then: {capability: x}}]", Format::Yaml, None, &org)?;
+    /// let live = LiveRouter::new(Router::new(org, rules));
+    /// let json = live.resolve_with(&Request::new("x"), |res| serde_json::to_string(res))??;
+    /// assert!(json.contains(r#""desk":"a""#));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn resolve_with<T>(
+        &self,
+        req: &Request,
+        f: impl FnOnce(&ResolutionRef<'_>) -> T,
+    ) -> Result<T, RequestError> {
+        let router = self.current.load();
+        router.resolve_ref(req).map(|res| f(&res))
     }
 
     /// Resolve with a full explanation on the current snapshot. See [`Router::explain`].
