@@ -10,7 +10,7 @@ use smallvec::SmallVec;
 use super::time::plus_minutes;
 use super::validate::Checked;
 use super::{
-    AssignmentRef, Gap, Opening, Outcome, OutcomeRef, Question, Request, Resolution, ResolutionRef,
+    AssignmentRef, Gap, Opening, OutcomeRef, Question, Request, Resolution, ResolutionRef,
 };
 use crate::compile::cond::{FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
@@ -19,7 +19,7 @@ use crate::compile::{
     Compiled, CompiledRule, DeskHot, Group, MORE_LANGUAGES, NO_SITE_BY_WAIT, Row, Summary,
     ValueSource, View,
 };
-use crate::explain::{CandidateNote, CandidateVerdict, Explanation, RuleNote, RuleVerdict};
+use crate::explain::{CandidateNote, CandidateVerdict, RuleNote, RuleVerdict};
 use crate::hours::Hours;
 use crate::model::{Desk, DeskIx, Id, Org, SiteIx, SymIx, UnitIx};
 use crate::rules::{Rule, RuleSet, Value};
@@ -1096,9 +1096,23 @@ impl<'a, 's> Engine<'a, 's> {
     /// names the deciding rule only.
     #[inline]
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>, facts: &Facts<'_>) -> ResolutionRef<'a> {
-        let req = ctx.req;
         let lists = self.comp.rule_index.lists_for(facts);
-        let decision = self.decide_with(req, facts, Merge::new(lists), |_, _, _| {});
+        let decision = self.decide_with(ctx.req, facts, Merge::new(lists), |_, _, _| {});
+        self.answer(ctx.req, decision, |q| self.route(ctx, q))
+    }
+
+    /// The answer to a decision: the questions, the gap of no rule, or what `route` makes
+    /// of the deciding rule.
+    #[inline]
+    fn answer(
+        &self,
+        req: &Request,
+        decision: Decision,
+        route: impl FnOnce(&Query<'a, '_>) -> OutcomeRef<'a>,
+    ) -> ResolutionRef<'a> {
+        let no_rule = || OutcomeRef::NoDesk {
+            gap: no_rule_gap(req),
+        };
         let (outcome, rule) = match decision {
             Decision::NeedsInfo { unknown, needing } => (
                 OutcomeRef::NeedsInfo {
@@ -1106,20 +1120,10 @@ impl<'a, 's> Engine<'a, 's> {
                 },
                 None,
             ),
-            Decision::NoRule => (
-                OutcomeRef::NoDesk {
-                    gap: no_rule_gap(req),
-                },
-                None,
-            ),
+            Decision::NoRule => (no_rule(), None),
             Decision::Rule(pos) => match self.query(req, pos) {
-                None => (
-                    OutcomeRef::NoDesk {
-                        gap: no_rule_gap(req),
-                    },
-                    None,
-                ),
-                Some(q) => (self.route(ctx, &q), Some(q.rule)),
+                None => (no_rule(), None),
+                Some(q) => (route(&q), Some(q.rule)),
             },
         };
         ResolutionRef { outcome, rule }
@@ -1160,39 +1164,25 @@ impl<'a, 's> Engine<'a, 's> {
                 ));
             }
         });
-        let mut explanation = Explanation {
-            rules: Vec::new(),
-            ..Explanation::default()
-        };
-        let outcome = match decision {
-            Decision::NeedsInfo { unknown, needing } => Outcome::NeedsInfo {
-                questions: self.questions(req, &unknown, needing),
-            },
-            Decision::NoRule => Outcome::NoDesk {
-                gap: no_rule_gap(req),
-            },
-            Decision::Rule(pos) => match self.query(req, pos) {
-                None => Outcome::NoDesk {
-                    gap: no_rule_gap(req),
-                },
-                Some(q) => {
-                    explanation.rule = Some(q.rule.id.clone());
-                    explanation.rule_description = q.rule.description.clone();
-                    let (outcome, candidates) = self.route_explained(ctx, &q);
-                    explanation.candidates = candidates;
-                    outcome
-                }
-            },
-        };
-        explanation.rules = notes;
-        Resolution {
-            outcome,
-            explanation,
-        }
+        let mut candidates = Vec::new();
+        let mut res = self
+            .answer(req, decision, |q| {
+                let (outcome, judged) = self.route_explained(ctx, q);
+                candidates = judged;
+                outcome
+            })
+            .to_resolution();
+        res.explanation.rules = notes;
+        res.explanation.candidates = candidates;
+        res
     }
 
     /// As [`Engine::route`], judging every desk that offers (or offered) the capability.
-    fn route_explained(&self, ctx: &Ctx<'_>, q: &Query<'a, '_>) -> (Outcome, Vec<CandidateNote>) {
+    fn route_explained(
+        &self,
+        ctx: &Ctx<'_>,
+        q: &Query<'a, '_>,
+    ) -> (OutcomeRef<'a>, Vec<CandidateNote>) {
         struct Row<'s> {
             desk: DeskIx,
             cost: Option<u32>,
@@ -1288,11 +1278,11 @@ impl<'a, 's> Engine<'a, 's> {
                     _ => Self::opening_open(r.arrival),
                 };
                 match self.assignment(ctx, r.desk, r.travel, opening, q.rule) {
-                    Some(a) => Outcome::Routed(a.to_assignment()),
-                    None => self.escalate(ctx, q).to_outcome(),
+                    Some(a) => OutcomeRef::Routed(a),
+                    None => self.escalate(ctx, q),
                 }
             }
-            None => self.escalate(ctx, q).to_outcome(),
+            None => self.escalate(ctx, q),
         };
         rows.sort_by_key(|r| {
             (
