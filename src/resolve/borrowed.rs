@@ -183,22 +183,11 @@ impl<'r> AssignmentRef<'r> {
     }
 }
 
-/// Two views are equal when they name the same desk, site and documents with the same
-/// figures (what their [`Assignment`]s would compare).
+/// Two views are equal when their [`Assignment`]s are (the same desk, site and documents
+/// with the same figures, from any router).
 impl PartialEq for AssignmentRef<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.desk.id == other.desk.id
-            && self.desk.name == other.desk.name
-            && self.desk.unit == other.desk.unit
-            && self.desk.hours.as_str() == other.desk.hours.as_str()
-            && self.site.id == other.site.id
-            && self.site.name == other.site.name
-            && self.site.address == other.site.address
-            && self.travel_minutes == other.travel_minutes
-            && self.wait_minutes == other.wait_minutes
-            && self.cost_minutes == other.cost_minutes
-            && self.opening == other.opening
-            && self.bring().eq(other.bring())
+        self.to_assignment() == other.to_assignment()
     }
 }
 
