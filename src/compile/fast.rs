@@ -56,9 +56,17 @@ impl Symbols {
         s
     }
 
+    /// Slots for the declared facts, in declaration order, with the allowed values of the
+    /// text facts interned so that a request's value is checked by its symbol.
+    pub(crate) fn of_facts(declared: &[Fact]) -> Symbols {
+        let mut s = Symbols::new(declared.iter().map(|f| &f.id));
+        s.allow(declared);
+        s
+    }
+
     /// Intern the allowed values of the declared text facts (`declared` as given to
     /// [`Symbols::new`]), so a request's value is checked by its symbol.
-    pub(crate) fn allow(&mut self, declared: &[Fact]) {
+    fn allow(&mut self, declared: &[Fact]) {
         self.allowed_texts = declared
             .iter()
             .enumerate()
@@ -1022,10 +1030,11 @@ mod tests {
         // With the allowed texts interned (as the router does) and without (the check by
         // string comparison), the same verdicts.
         for interned in [true, false] {
-            let mut s = Symbols::new(declared.iter().map(|f| &f.id));
-            if interned {
-                s.allow(&declared);
-            }
+            let mut s = if interned {
+                Symbols::of_facts(&declared)
+            } else {
+                Symbols::new(declared.iter().map(|f| &f.id))
+            };
             // A rule may test a name no fact declares: it has a slot, but is no valid fact.
             compile(&mut s, r#"{"fact":"u","eq":1}"#);
             let ok = |r: &Request| s.read_checked(r, &declared, &mut Facts::default());

@@ -1014,8 +1014,7 @@ impl Compiled {
         };
         let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
         let rules_job = || {
-            let mut symbols = Symbols::new(rules.facts.iter().map(|f| &f.id));
-            symbols.allow(&rules.facts);
+            let mut symbols = Symbols::of_facts(&rules.facts);
             let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
             let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
             let rule_index = RuleIndex::build(symbols, &fast);
