@@ -52,8 +52,6 @@ impl ValueSource {
 /// A rule compiled against the organization.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRule {
-    /// The condition (evaluated on the hot path from [`RuleIndex::conds`]).
-    pub when: Cond,
     /// The capability's interned index; `None` when no desk offers it in the org (a status
     /// update may still add it).
     pub capability: Option<SymIx>,
@@ -774,6 +772,9 @@ impl UnitDesks {
 pub(crate) struct Compiled {
     /// Parallel to [`RuleSet::rules`] (evaluation order).
     pub rules: Vec<CompiledRule>,
+    /// The rules' conditions, parallel to `rules` (the hot path evaluates them from
+    /// [`RuleIndex::conds`]; these answer questions and explanations).
+    pub whens: Vec<Cond>,
     pub rule_index: RuleIndex,
     pub caps: CapIndex,
     pub units: UnitTree,
@@ -1033,26 +1034,23 @@ impl Compiled {
         let compiled_rules: Vec<CompiledRule> = rules
             .rules
             .iter()
-            .zip(whens)
             .zip(demands.iter().zip(views))
-            .map(
-                |((r, when), (&(capability, min_authority), view))| CompiledRule {
-                    when,
-                    capability,
-                    view,
-                    min_authority,
-                    unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
-                    site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
-                    language: r.language.as_ref().map(ValueSource::of),
-                    desk_site: r.desk_site.as_ref().map(ValueSource::of),
-                    owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
-                },
-            )
+            .map(|(r, (&(capability, min_authority), view))| CompiledRule {
+                capability,
+                view,
+                min_authority,
+                unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
+                language: r.language.as_ref().map(ValueSource::of),
+                desk_site: r.desk_site.as_ref().map(ValueSource::of),
+                owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+            })
             .collect();
 
         let unit_desks = UnitDesks::build(&hot, org.units.len());
         Compiled {
             rules: compiled_rules,
+            whens,
             rule_index,
             caps,
             zone: Offsets::shared(org.timezone),

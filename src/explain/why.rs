@@ -6,7 +6,7 @@ use crate::compile::cond::{Cond, FactRef, FactVal, Lit, Test, Tri};
 use crate::explain::RuleNote;
 use crate::resolve::Request;
 use crate::resolve::engine::{constraint_facts_missing, verdict_of};
-use crate::rules::{Rule, RuleSet, Value};
+use crate::rules::{Rule, Value};
 
 fn val(v: FactVal<'_>) -> String {
     match v {
@@ -118,14 +118,14 @@ pub(crate) fn describe(c: &Cond, req: &Request) -> (Tri, String) {
 
 /// A rule's note for an explanation.
 pub(crate) fn rule_note(
-    _rules: &RuleSet,
     rule: &Rule,
     c: &CompiledRule,
+    when: &Cond,
     req: &Request,
     tri: Tri,
     needing: bool,
 ) -> RuleNote {
-    let (_, mut why) = describe(&c.when, req);
+    let (_, mut why) = describe(when, req);
     if needing {
         let facts: Vec<String> = constraint_facts_missing(c, req)
             .map(|f| format!("`{}`", f.name()))

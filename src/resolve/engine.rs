@@ -92,13 +92,24 @@ pub(crate) struct Query<'a, 'r> {
     pub rule: &'a Rule,
     pub crule: &'a CompiledRule,
     pub site: SiteFilter,
-    /// The required site's name (rule scope first, else the desk constraint's value).
-    pub site_name: Option<Cow<'r, str>>,
+    /// The value of the rule's desk-site constraint, if it has one.
+    desk_site: Option<Cow<'r, str>>,
     pub language: Option<Cow<'r, str>>,
     /// The language's bit in [`DeskHot::languages`] (0 when not interned).
     pub language_bit: u64,
     /// The unit scope's pre-order interval.
     pub scope: Option<(u32, u32)>,
+}
+
+impl Query<'_, '_> {
+    /// The required site's name (rule scope first, else the desk constraint's value), for
+    /// explanations: read only then, so a routed answer never touches the rule's fields.
+    pub fn site_name(&self) -> Option<&str> {
+        match &self.rule.site {
+            Some(s) => Some(s.as_str()),
+            None => self.desk_site.as_deref(),
+        }
+    }
 }
 
 /// Why a desk fails a rule's demands other than capability, travel and hours.
@@ -114,6 +125,9 @@ enum Fail {
 #[derive(Debug, Clone, Copy)]
 struct Pick {
     desk: DeskIx,
+    /// The desk's site and wait (today's), so the answer need not read the desk.
+    site: SiteIx,
+    wait: u32,
     travel: u32,
     cost: u32,
     rank: u32,
@@ -344,8 +358,8 @@ impl<'a, 's> Engine<'a, 's> {
     ) -> Vec<Question> {
         let mut facts: Vec<&FactRef> = Vec::new();
         for &pos in unknown {
-            if let Some(r) = self.comp.rules.get(pos as usize) {
-                r.when.eval_missing(req, &mut facts);
+            if let Some(when) = self.comp.whens.get(pos as usize) {
+                when.eval_missing(req, &mut facts);
             }
         }
         if let Some(r) = needing.and_then(|p| self.comp.rules.get(p as usize)) {
@@ -377,10 +391,6 @@ impl<'a, 's> Engine<'a, 's> {
             (Some(a), Some(Some(b))) if a == b => SiteFilter::Only(a),
             _ => SiteFilter::Nowhere,
         };
-        let site_name = match &rule.site {
-            Some(s) => Some(Cow::Borrowed(s.as_str())),
-            None => desk_site,
-        };
         let language_bit = language
             .as_deref()
             .and_then(|l| self.comp.language_bit(l))
@@ -389,7 +399,7 @@ impl<'a, 's> Engine<'a, 's> {
             rule,
             crule,
             site,
-            site_name,
+            desk_site,
             language,
             language_bit,
             scope: crule.unit.map(|u| self.comp.units.interval(u)),
@@ -447,7 +457,7 @@ impl<'a, 's> Engine<'a, 's> {
             Fail::Site => CandidateVerdict::WrongSite {
                 site: match (q.crule.site, &q.rule.site) {
                     (Some(s), Some(id)) if s != h.site => id.clone(),
-                    _ => Id::from(q.site_name.as_deref().unwrap_or("?")),
+                    _ => Id::from(q.site_name().unwrap_or("?")),
                 },
             },
             Fail::Language => CandidateVerdict::WrongLanguage {
@@ -583,7 +593,8 @@ impl<'a, 's> Engine<'a, 's> {
                     break;
                 }
             }
-            let cost = travel.saturating_add(self.status.wait(d, h.wait));
+            let wait = self.status.wait(d, h.wait);
+            let cost = travel.saturating_add(wait);
             if best.is_some_and(|b| (cost, h.rank) >= (b.cost, b.rank)) {
                 continue;
             }
@@ -596,6 +607,8 @@ impl<'a, 's> Engine<'a, 's> {
             }
             *best = Some(Pick {
                 desk: d,
+                site: h.site,
+                wait,
                 travel,
                 cost,
                 rank: h.rank,
@@ -854,6 +867,8 @@ impl<'a, 's> Engine<'a, 's> {
             let serve = (serve.timestamp(), serve.timestamp_subsec_nanos());
             let pick = Pick {
                 desk: d,
+                site: h.site,
+                wait,
                 travel,
                 cost: travel.saturating_add(wait),
                 rank: h.rank,
@@ -985,24 +1000,27 @@ impl<'a, 's> Engine<'a, 's> {
         gap_for(
             ctx.req,
             q.rule,
-            q.site_name.as_deref(),
+            q.site_name(),
             q.language.as_deref(),
             origin,
             stage,
         )
     }
 
+    /// The answer for desk `d` at `site` with today's `wait`: references into the
+    /// organization, none of them read here (a cold desk costs no cache miss until the
+    /// caller looks at it).
     fn assignment(
         &self,
         ctx: &Ctx<'_>,
         d: DeskIx,
+        (site, wait): (SiteIx, u32),
         travel: u32,
         opening: Opening,
         rule: &'a Rule,
     ) -> Option<AssignmentRef<'a>> {
         let desk = self.desk(d)?;
-        let site = self.org.sites.get(desk.site_ix as usize)?;
-        let wait = self.status.wait(d, desk.wait_minutes);
+        let site = self.org.sites.get(site as usize)?;
         Some(AssignmentRef {
             desk,
             site,
@@ -1012,6 +1030,21 @@ impl<'a, 's> Engine<'a, 's> {
             opening,
             rule,
         })
+    }
+
+    /// [`Engine::assignment`] for a desk known by index only: its site and wait read
+    /// from the search fields.
+    fn assignment_of(
+        &self,
+        ctx: &Ctx<'_>,
+        d: DeskIx,
+        travel: u32,
+        opening: Opening,
+        rule: &'a Rule,
+    ) -> Option<AssignmentRef<'a>> {
+        let h = self.comp.hot(d);
+        let wait = self.status.wait(d, h.wait);
+        self.assignment(ctx, d, (h.site, wait), travel, opening, rule)
     }
 
     fn opening_open(arrival: Option<Arrival>) -> Opening {
@@ -1085,7 +1118,7 @@ impl<'a, 's> Engine<'a, 's> {
         let gap = self.gap(ctx, q);
         match self
             .duty_desk(ctx, q.crule.owner)
-            .and_then(|(d, travel, opening)| self.assignment(ctx, d, travel, opening, q.rule))
+            .and_then(|(d, travel, opening)| self.assignment_of(ctx, d, travel, opening, q.rule))
         {
             Some(to) => OutcomeRef::Escalated { to, gap },
             None => OutcomeRef::NoDesk { gap },
@@ -1134,14 +1167,18 @@ impl<'a, 's> Engine<'a, 's> {
     fn route(&self, ctx: &Ctx<'_>, q: &Query<'a, '_>) -> OutcomeRef<'a> {
         if let Some(p) = self.pick_open(ctx, q) {
             let opening = Self::opening_open(p.arrival);
-            if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, q.rule) {
+            if let Some(a) =
+                self.assignment(ctx, p.desk, (p.site, p.wait), p.travel, opening, q.rule)
+            {
                 return OutcomeRef::Routed(a);
             }
         }
         if ctx.start.is_some() {
             if let Some((p, later)) = self.pick_soonest(ctx, q) {
                 let opening = Self::opening_later(p.arrival, &later);
-                if let Some(a) = self.assignment(ctx, p.desk, p.travel, opening, q.rule) {
+                if let Some(a) =
+                    self.assignment(ctx, p.desk, (p.site, p.wait), p.travel, opening, q.rule)
+                {
                     return OutcomeRef::Routed(a);
                 }
             }
@@ -1155,12 +1192,13 @@ impl<'a, 's> Engine<'a, 's> {
         let mut notes: Vec<RuleNote> = Vec::new();
         let n = self.comp.rules.len() as u32;
         let decision = self.decide_with(req, facts, 0..n, |pos, tri, needing| {
-            if let (Some(r), Some(c)) = (
+            if let (Some(r), Some(c), Some(when)) = (
                 self.rules.rules.get(pos as usize),
                 self.comp.rules.get(pos as usize),
+                self.comp.whens.get(pos as usize),
             ) {
                 notes.push(crate::explain::why::rule_note(
-                    self.rules, r, c, req, tri, needing,
+                    r, c, when, req, tri, needing,
                 ));
             }
         });
@@ -1277,7 +1315,7 @@ impl<'a, 's> Engine<'a, 's> {
                     (Some(l), false) => Self::opening_later(r.arrival, l),
                     _ => Self::opening_open(r.arrival),
                 };
-                match self.assignment(ctx, r.desk, r.travel, opening, q.rule) {
+                match self.assignment_of(ctx, r.desk, r.travel, opening, q.rule) {
                     Some(a) => OutcomeRef::Routed(a),
                     None => self.escalate(ctx, q),
                 }
