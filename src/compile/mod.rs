@@ -790,7 +790,8 @@ pub(crate) struct Compiled {
     pub schedules: Vec<Hours>,
     /// Interned languages (the first 63), by bit.
     pub languages: HashMap<Id, u32, FastBuild>,
-    /// Site, unit and declared-fact names, for checking requests quickly.
+    /// Declared-fact names, for checking requests quickly (sites and units are looked up
+    /// in the organization's own maps).
     pub names: Names,
     /// The organization's time zone's offsets around now.
     pub zone: std::sync::Arc<Offsets>,
@@ -799,8 +800,6 @@ pub(crate) struct Compiled {
 /// Name tables with a fast hash, for checking requests.
 #[derive(Debug, Default)]
 pub(crate) struct Names {
-    pub sites: HashMap<Id, SiteIx, FastBuild>,
-    pub units: HashMap<Id, UnitIx, FastBuild>,
     /// Declared fact → index in [`RuleSet::facts`].
     pub facts: HashMap<Id, u32, FastBuild>,
 }
@@ -1062,8 +1061,6 @@ impl Compiled {
             schedules,
             languages,
             names: Names {
-                sites: org.site_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
-                units: org.unit_ix.iter().map(|(k, &v)| (k.clone(), v)).collect(),
                 facts: rules
                     .facts
                     .iter()

@@ -163,7 +163,7 @@ impl Router {
         req: &Request,
         answer: impl FnOnce(&Engine<'a, '_>, &Ctx<'_>, &Facts<'_>) -> T,
     ) -> Result<T, RequestError> {
-        let names = validate::Fast(&self.compiled, &self.rules);
+        let names = validate::Fast(&self.org, &self.compiled, &self.rules);
         let (origin, unit) = validate::check_place(&names, &self.org, req)?;
         let symbols = &self.compiled.rule_index.symbols;
         let mut facts = Facts::default();

@@ -28,22 +28,23 @@ impl Lookup for Plain<'_> {
     }
 }
 
-/// The router's fast-hashed tables.
-pub(crate) struct Fast<'a>(pub &'a Compiled, pub &'a RuleSet);
+/// The router's tables: the organization's own site and unit maps (no copies), the
+/// router's fast-hashed fact names.
+pub(crate) struct Fast<'a>(pub &'a Org, pub &'a Compiled, pub &'a RuleSet);
 
 impl Lookup for Fast<'_> {
     #[inline]
     fn site(&self, s: &str) -> Option<SiteIx> {
-        self.0.names.sites.get(s).copied()
+        self.0.site_ix.get(s).copied()
     }
     #[inline]
     fn unit(&self, u: &str) -> Option<UnitIx> {
-        self.0.names.units.get(u).copied()
+        self.0.unit_ix.get(u).copied()
     }
     #[inline]
     fn fact(&self, f: &str) -> Option<&Fact> {
-        let ix = *self.0.names.facts.get(f)?;
-        self.1.facts.get(ix as usize)
+        let ix = *self.1.names.facts.get(f)?;
+        self.2.facts.get(ix as usize)
     }
 }
 
