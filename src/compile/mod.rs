@@ -310,8 +310,8 @@ impl Part<'_> {
         // Rows (view, site, wait, rank), sorted as packed integers: ranks are distinct, so
         // the rank alone gives the desk back, and one integer compares faster than fields.
         let mut rows: Vec<[u32; 4]> = Vec::with_capacity(n_rows);
-        for (desk, h) in org.desks.iter().zip(hot) {
-            for &c in &desk.capability_ixs {
+        for (d, h) in hot.iter().enumerate() {
+            for &c in org.capability_ixs(d as DeskIx) {
                 if views_in.contains(&(c as usize)) {
                     rows.push([c, h.site, h.wait, h.rank]);
                 }
@@ -453,8 +453,8 @@ impl CapIndex {
         levels.dedup();
         let level_at = level_starts(&levels, n_caps);
         let mut qualified = vec![0usize; levels.len()];
-        for (desk, h) in org.desks.iter().zip(hot) {
-            for &c in &desk.capability_ixs {
+        for (d, h) in hot.iter().enumerate() {
+            for &c in org.capability_ixs(d as DeskIx) {
                 if let Some(n) = offered.get_mut(c as usize) {
                     *n += 1;
                 }

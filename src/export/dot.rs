@@ -155,7 +155,8 @@ pub fn dot(org: &Org, trace: Option<&Trace>) -> String {
     let _ = writeln!(s, "\n  // Today's referrals");
     let mut drawn: Vec<(u32, u32)> = Vec::new();
     for (di, d) in org.desks().iter().enumerate() {
-        for (&(_, to), (need, to_id)) in d.refers_ix.iter().zip(d.refers.iter()) {
+        let refers_ix = org.refers_ix(di as u32);
+        for (&(_, to), (need, to_id)) in refers_ix.iter().zip(d.refers.iter()) {
             let on_path = path
                 .as_ref()
                 .filter(|p| p.need == need)

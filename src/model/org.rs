@@ -542,6 +542,21 @@ impl Org {
         self.desk_index(id).and_then(|i| self.desks.get(i as usize))
     }
 
+    /// The interned capabilities of desk `d` (parallel to its
+    /// [`capabilities`](Desk::capabilities)); empty for no such desk.
+    #[inline]
+    pub(crate) fn capability_ixs(&self, d: DeskIx) -> &[SymIx] {
+        self.desks
+            .get(d as usize)
+            .map_or(&[], |x| &x.capability_ixs)
+    }
+
+    /// Desk `d`'s referrals today, interned: (need, desk), parallel to its
+    /// [`refers`](Desk::refers); empty for no such desk.
+    pub(crate) fn refers_ix(&self, d: DeskIx) -> &[(SymIx, DeskIx)] {
+        self.desks.get(d as usize).map_or(&[], |x| &x.refers_ix)
+    }
+
     /// The index in [`Org::desks`] of the desk with this id.
     pub(crate) fn desk_index(&self, id: &str) -> Option<DeskIx> {
         self.desk_ix.get(id, |i| {

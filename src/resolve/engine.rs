@@ -959,12 +959,7 @@ impl<'a, 's> Engine<'a, 's> {
         Some(
             desks
                 .iter()
-                .filter(move |&&d| {
-                    self.org
-                        .desks
-                        .get(d as usize)
-                        .is_some_and(|x| x.capability_ixs.contains(&c))
-                })
+                .filter(move |&&d| self.org.capability_ixs(d).contains(&c))
                 .map(move |&d| (d, self.comp.hot(d))),
         )
     }

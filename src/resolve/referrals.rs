@@ -108,7 +108,7 @@ pub(crate) fn follow(
             };
         }
         let next = need_sym.and_then(|n| {
-            desk.refers_ix
+            org.refers_ix(cur)
                 .iter()
                 .find(|(k, _)| *k == n)
                 .map(|&(_, to)| to)
