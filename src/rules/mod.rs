@@ -219,11 +219,9 @@ impl RuleSet {
         // Capabilities some desk offers, once (not a scan of every desk per rule).
         // By interned symbol: a bit per symbol, no hashing per desk.
         let mut offered_sym = vec![false; org.symbols.len()];
-        for d in &org.desks {
-            for &c in d.capability_ixs.iter() {
-                if let Some(o) = offered_sym.get_mut(c as usize) {
-                    *o = true;
-                }
+        for &c in org.offers.all_capability_ixs() {
+            if let Some(o) = offered_sym.get_mut(c as usize) {
+                *o = true;
             }
         }
         let offered = |cap: &str| {
