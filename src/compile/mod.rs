@@ -245,8 +245,8 @@ struct CapEntry {
     summaries: Box<[Summary]>,
     /// For capabilities offered at many sites: per 64 sites, a bit per site with a group
     /// and the number of groups before them, so the group at a site is found with one
-    /// read instead of a binary search (empty otherwise).
-    sites: Box<[(u64, u32)]>,
+    /// read instead of a binary search (empty otherwise). See [`SiteWord`].
+    sites: Box<[SiteWord]>,
     /// Range in `CapIndex::by_wait`.
     all: (u32, u32),
     /// What the entry's desks have at best, all sites together.
@@ -254,6 +254,17 @@ struct CapEntry {
     /// For entries of more than [`NO_SITE_BY_WAIT`] desks: their desks by schedule,
     /// sorted by (smallest wait, schedule); empty otherwise.
     segments: Box<[Segment]>,
+}
+
+/// 64 sites of a [`CapEntry::sites`]: the bit set as two halves (low 32 sites, high 32
+/// sites) and the number of groups before them. 12 bytes (a `(u64, u32)` pads to 16).
+type SiteWord = [u32; 3];
+
+/// The bit set and the count of a [`SiteWord`].
+#[inline]
+fn site_word(w: &SiteWord) -> (u64, u32) {
+    let [lo, hi, before] = *w;
+    ((u64::from(hi) << 32) | u64::from(lo), before)
 }
 
 /// An entry of [`CapIndex`]: a capability's own (its [`SymIx`]) or an authority view of it.
@@ -402,18 +413,21 @@ impl Part<'_> {
             if let Some(e) = entries.get_mut((cap as usize).wrapping_sub(views_in.start)) {
                 if groups.len() >= SITE_BITS_FROM {
                     let words = org.sites.len().div_ceil(64);
-                    let mut sites = vec![(0u64, 0u32); words];
+                    let mut bits = vec![0u64; words];
                     for g in &groups {
-                        if let Some(w) = sites.get_mut(g.site as usize / 64) {
-                            w.0 |= 1 << (g.site % 64);
+                        if let Some(w) = bits.get_mut(g.site as usize / 64) {
+                            *w |= 1 << (g.site % 64);
                         }
                     }
                     let mut before = 0u32;
-                    for w in &mut sites {
-                        w.1 = before;
-                        before += w.0.count_ones();
-                    }
-                    e.sites = sites.into_boxed_slice();
+                    e.sites = bits
+                        .iter()
+                        .map(|&w| {
+                            let word = [w as u32, (w >> 32) as u32, before];
+                            before += w.count_ones();
+                            word
+                        })
+                        .collect();
                     e.summaries = summaries.into_boxed_slice();
                 }
                 e.summary = entry_sum;
@@ -584,7 +598,7 @@ impl CapIndex {
     pub(crate) fn group_ix(&self, v: View, site: SiteIx) -> Option<usize> {
         let e = self.entries.get(v as usize)?;
         if !e.sites.is_empty() {
-            let &(word, before) = e.sites.get(site as usize / 64)?;
+            let (word, before) = site_word(e.sites.get(site as usize / 64)?);
             let bit = site % 64;
             if word >> bit & 1 == 0 {
                 return None;
@@ -640,7 +654,7 @@ impl CapIndex {
                 .map(|e| {
                     e.groups.len() * std::mem::size_of::<Group>()
                         + e.summaries.len() * std::mem::size_of::<Summary>()
-                        + e.sites.len() * 16
+                        + e.sites.len() * std::mem::size_of::<SiteWord>()
                         + e.segments.len() * std::mem::size_of::<Segment>()
                 })
                 .sum::<usize>()
