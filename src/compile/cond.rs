@@ -6,9 +6,33 @@
 //! false (else unknown if any part is unknown), `any` is true if any part is true (else
 //! unknown if any part is unknown).
 
+use std::collections::HashMap;
+
+use super::FastBuild;
 use crate::model::Id;
 use crate::resolve::Request;
 use crate::rules::{Condition, Op, Value};
+
+/// One shared [`Id`] per distinct text (fact name or text value) of the conditions compiled
+/// with it: the rules of a large set test the same few facts and needs many times.
+#[derive(Debug, Default)]
+pub(crate) struct Texts<'a>(HashMap<&'a str, Id, FastBuild>);
+
+impl<'a> Texts<'a> {
+    /// Texts starting with these ids, shared rather than copied (the declared facts').
+    pub(crate) fn with(ids: impl IntoIterator<Item = &'a Id>) -> Texts<'a> {
+        Texts(
+            ids.into_iter()
+                .map(|id| (id.as_str(), id.clone()))
+                .collect(),
+        )
+    }
+
+    /// The shared id of `s`.
+    fn id(&mut self, s: &'a str) -> Id {
+        self.0.entry(s).or_insert_with(|| Id::from(s)).clone()
+    }
+}
 
 /// A truth value of three-valued logic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,12 +101,22 @@ pub(crate) enum FactRef {
 
 impl FactRef {
     pub(crate) fn new(name: &str) -> FactRef {
+        FactRef::reserved(name).unwrap_or_else(|| FactRef::Declared(Id::from(name)))
+    }
+
+    /// [`FactRef::new`], a declared fact's name shared through `texts`.
+    fn new_in<'a>(name: &'a str, texts: &mut Texts<'a>) -> FactRef {
+        FactRef::reserved(name).unwrap_or_else(|| FactRef::Declared(texts.id(name)))
+    }
+
+    /// The request field a reserved name reads.
+    fn reserved(name: &str) -> Option<FactRef> {
         match name {
-            "need" => FactRef::Need,
-            "language" => FactRef::Language,
-            "site" => FactRef::Site,
-            "unit" => FactRef::Unit,
-            other => FactRef::Declared(Id::from(other)),
+            "need" => Some(FactRef::Need),
+            "language" => Some(FactRef::Language),
+            "site" => Some(FactRef::Site),
+            "unit" => Some(FactRef::Unit),
+            _ => None,
         }
     }
 
@@ -131,15 +165,15 @@ impl<'a> FactVal<'a> {
 /// An owned literal in a compiled condition.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Lit {
-    Text(Box<str>),
+    Text(Id),
     Number(f64),
     Bool(bool),
 }
 
 impl Lit {
-    fn of(v: &Value) -> Lit {
+    fn of<'a>(v: &'a Value, texts: &mut Texts<'a>) -> Lit {
         match v {
-            Value::Text(s) => Lit::Text(s.as_str().into()),
+            Value::Text(s) => Lit::Text(texts.id(s)),
             Value::Number(n) => Lit::Number(*n),
             Value::Bool(b) => Lit::Bool(*b),
         }
@@ -150,7 +184,7 @@ impl<'a> Literal<FactVal<'a>> for Lit {
     #[inline]
     fn matches(&self, v: FactVal<'a>) -> bool {
         match (self, v) {
-            (Lit::Text(a), FactVal::Text(b)) => **a == *b,
+            (Lit::Text(a), FactVal::Text(b)) => a.as_str() == b,
             (Lit::Number(a), FactVal::Number(b)) => *a == b,
             (Lit::Bool(a), FactVal::Bool(b)) => *a == b,
             _ => false,
@@ -207,12 +241,12 @@ pub(crate) enum Test<L = Lit> {
 }
 
 impl Test {
-    fn of(op: &Op) -> Test {
+    fn of<'a>(op: &'a Op, texts: &mut Texts<'a>) -> Test {
         match op {
-            Op::Eq(v) => Test::Eq(Lit::of(v)),
-            Op::Ne(v) => Test::Ne(Lit::of(v)),
-            Op::In(vs) => Test::In(vs.iter().map(Lit::of).collect()),
-            Op::NotIn(vs) => Test::NotIn(vs.iter().map(Lit::of).collect()),
+            Op::Eq(v) => Test::Eq(Lit::of(v, texts)),
+            Op::Ne(v) => Test::Ne(Lit::of(v, texts)),
+            Op::In(vs) => Test::In(vs.iter().map(|v| Lit::of(v, texts)).collect()),
+            Op::NotIn(vs) => Test::NotIn(vs.iter().map(|v| Lit::of(v, texts)).collect()),
             Op::Lt(n) => Test::Lt(*n),
             Op::Lte(n) => Test::Lte(*n),
             Op::Gt(n) => Test::Gt(*n),
@@ -272,12 +306,20 @@ pub(crate) enum Cond {
 
 impl Cond {
     /// Compile a validated condition.
+    #[cfg(test)]
     pub(crate) fn compile(c: &Condition) -> Cond {
+        Cond::compile_in(c, &mut Texts::default())
+    }
+
+    /// [`Cond::compile`], its fact names and text values shared through `texts`.
+    pub(crate) fn compile_in<'a>(c: &'a Condition, texts: &mut Texts<'a>) -> Cond {
         match c {
-            Condition::All(v) => Cond::All(v.iter().map(Cond::compile).collect()),
-            Condition::Any(v) => Cond::Any(v.iter().map(Cond::compile).collect()),
-            Condition::Not(c) => Cond::Not(Box::new(Cond::compile(c))),
-            Condition::Test { fact, op } => Cond::Test(FactRef::new(fact), Test::of(op)),
+            Condition::All(v) => Cond::All(v.iter().map(|c| Cond::compile_in(c, texts)).collect()),
+            Condition::Any(v) => Cond::Any(v.iter().map(|c| Cond::compile_in(c, texts)).collect()),
+            Condition::Not(c) => Cond::Not(Box::new(Cond::compile_in(c, texts))),
+            Condition::Test { fact, op } => {
+                Cond::Test(FactRef::new_in(fact, texts), Test::of(op, texts))
+            }
         }
     }
 

@@ -1029,7 +1029,13 @@ impl Compiled {
         let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
         let rules_job = || {
             let mut symbols = Symbols::of_facts(&rules.facts);
-            let whens: Vec<Cond> = rules.rules.iter().map(|r| Cond::compile(&r.when)).collect();
+            // The conditions share their fact names (with the declared facts) and texts.
+            let mut texts = cond::Texts::with(rules.facts.iter().map(|f| &f.id));
+            let whens: Vec<Cond> = rules
+                .rules
+                .iter()
+                .map(|r| Cond::compile_in(&r.when, &mut texts))
+                .collect();
             let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
             let rule_index = RuleIndex::build(symbols, &fast);
             let (by_travel, travel_rows) = travel_tables(org);
