@@ -16,21 +16,41 @@ use crate::rules::{Condition, Op, Value};
 /// One shared [`Id`] per distinct text (fact name or text value) of the conditions compiled
 /// with it: the rules of a large set test the same few facts and needs many times.
 #[derive(Debug, Default)]
-pub(crate) struct Texts<'a>(HashMap<&'a str, Id, FastBuild>);
+pub(crate) struct Texts<'a> {
+    ids: HashMap<&'a str, Id, FastBuild>,
+    /// Heap bytes of the ids made here (not of those it started with).
+    made: usize,
+}
 
 impl<'a> Texts<'a> {
     /// Texts starting with these ids, shared rather than copied (the declared facts').
     pub(crate) fn with(ids: impl IntoIterator<Item = &'a Id>) -> Texts<'a> {
-        Texts(
-            ids.into_iter()
+        Texts {
+            ids: ids
+                .into_iter()
                 .map(|id| (id.as_str(), id.clone()))
                 .collect(),
-        )
+            made: 0,
+        }
     }
 
     /// The shared id of `s`.
     fn id(&mut self, s: &'a str) -> Id {
-        self.0.entry(s).or_insert_with(|| Id::from(s)).clone()
+        let made = &mut self.made;
+        self.ids
+            .entry(s)
+            .or_insert_with(|| {
+                // An `Id`'s allocation: a 16-byte header (length, count), then the text.
+                *made += if s.is_empty() { 0 } else { 16 + s.len() };
+                Id::from(s)
+            })
+            .clone()
+    }
+
+    /// Heap bytes of the ids made here (not of those it started with), held by the
+    /// conditions compiled with them once this table is dropped.
+    pub(crate) fn made_bytes(&self) -> usize {
+        self.made
     }
 }
 
@@ -320,6 +340,23 @@ impl Cond {
             Condition::Test { fact, op } => {
                 Cond::Test(FactRef::new_in(fact, texts), Test::of(op, texts))
             }
+        }
+    }
+
+    /// Heap bytes of the condition's parts, not counting the texts of its ids (shared:
+    /// see [`Texts::made_bytes`]).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        match self {
+            Cond::All(parts) | Cond::Any(parts) => {
+                parts.len() * std::mem::size_of::<Cond>()
+                    + parts.iter().map(Cond::heap_bytes).sum::<usize>()
+            }
+            Cond::Not(c) => std::mem::size_of::<Cond>() + c.heap_bytes(),
+            Cond::Test(_, t) => match t {
+                Test::In(ls) | Test::NotIn(ls) => ls.len() * std::mem::size_of::<Lit>(),
+                Test::Prefix(p) => p.len(),
+                _ => 0,
+            },
         }
     }
 

@@ -789,6 +789,8 @@ pub(crate) struct Compiled {
     /// The rules' conditions, parallel to `rules` (the hot path evaluates them from
     /// [`RuleIndex::conds`]; these answer questions and explanations).
     pub whens: Vec<Cond>,
+    /// Heap bytes held by `whens` (counted when they are built: their texts are shared).
+    whens_bytes: usize,
     pub rule_index: RuleIndex,
     pub caps: CapIndex,
     pub units: UnitTree,
@@ -816,6 +818,21 @@ pub(crate) struct Compiled {
 pub(crate) struct Names {
     /// Declared fact → index in [`RuleSet::facts`].
     pub facts: HashMap<Id, u32, FastBuild>,
+}
+
+/// Heap bytes of a hash table (hashbrown's layout, as `std`'s) with room for `capacity`
+/// entries of a `K` and a `V`: a power of two of buckets, 7/8 of them usable, each an
+/// entry and a control byte, and a group's worth of control bytes more.
+fn map_heap_bytes<K, V>(capacity: usize) -> usize {
+    if capacity == 0 {
+        return 0;
+    }
+    let buckets = if capacity < 8 {
+        capacity + 1
+    } else {
+        capacity / 7 * 8
+    };
+    buckets * (std::mem::size_of::<(K, V)>() + 1) + 16
 }
 
 /// Sort rows of four fields lexicographically, each row packed into one integer: a `u64`
@@ -1036,12 +1053,15 @@ impl Compiled {
                 .iter()
                 .map(|r| Cond::compile_in(&r.when, &mut texts))
                 .collect();
+            let whens_bytes = whens.capacity() * std::mem::size_of::<Cond>()
+                + whens.iter().map(Cond::heap_bytes).sum::<usize>()
+                + texts.made_bytes();
             let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
             let rule_index = RuleIndex::build(symbols, &fast);
             let (by_travel, travel_rows) = travel_tables(org);
-            (whens, rule_index, by_travel, travel_rows)
+            (whens, whens_bytes, rule_index, by_travel, travel_rows)
         };
-        let ((whens, rule_index, by_travel, travel_rows), (desks, caps, views)) =
+        let ((whens, whens_bytes, rule_index, by_travel, travel_rows), (desks, caps, views)) =
             crate::parallel::join("rightdesk-compile", parallel, rules_job, caps_job);
         let DeskFields {
             units,
@@ -1070,6 +1090,7 @@ impl Compiled {
         Compiled {
             rules: compiled_rules,
             whens,
+            whens_bytes,
             rule_index,
             caps,
             zone: Offsets::shared(org.timezone),
@@ -1139,18 +1160,25 @@ impl Compiled {
 
     /// Approximate heap bytes held by the indexes (not the org or rules).
     pub(crate) fn heap_bytes(&self) -> usize {
-        let travel: usize = self
-            .by_travel
-            .iter()
-            .map(|v| 2 * (v.len() * 8 + std::mem::size_of::<Box<[(u32, SiteIx)]>>()))
-            .sum();
+        let rows = |v: &[Box<[(u32, SiteIx)]>]| -> usize {
+            v.iter()
+                .map(|r| std::mem::size_of_val(&**r) + std::mem::size_of::<Box<[(u32, u32)]>>())
+                .sum()
+        };
+        let languages = map_heap_bytes::<Id, u32>(self.languages.capacity());
+        let facts = map_heap_bytes::<Id, u32>(self.names.facts.capacity());
         self.caps.heap_bytes()
-            + travel
+            + rows(&self.by_travel)
+            + rows(&self.travel_rows)
             + self.hot.capacity() * std::mem::size_of::<DeskHot>()
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
             + self.unit_desks.heap_bytes()
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
+            + self.whens_bytes
             + self.rule_index.heap_bytes()
+            + self.schedules.capacity() * std::mem::size_of::<Hours>()
+            + languages
+            + facts
     }
 }
 
