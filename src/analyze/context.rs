@@ -804,7 +804,7 @@ impl Statics {
     fn candidates(cx: &Context<'_>, sig: &Signature) -> Static {
         let with_capability = cx.desks_with(&sig.capability).to_vec();
         let org = cx.org;
-        let unit = sig.unit.as_deref().map(|u| org.unit_ix.get(u).copied());
+        let unit = sig.unit.as_deref().map(|u| org.unit_index(u));
         let mut in_scope = Vec::new();
         for &d in &with_capability {
             let Some(desk) = cx.desk(d) else { continue };

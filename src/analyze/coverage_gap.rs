@@ -128,7 +128,7 @@ impl Lint for CoverageGap {
 /// A desk that could take on a capability: in the rule's scope (or its owner unit) with
 /// enough authority.
 fn suggest_desk(cx: &Context<'_>, sig: &Signature, owner: Option<&Id>) -> Option<Id> {
-    let unit = |u: Option<&Id>| u.and_then(|u| cx.org.unit_ix.get(u.as_str()).copied());
+    let unit = |u: Option<&Id>| u.and_then(|u| cx.org.unit_index(u));
     let scope = unit(sig.unit.as_ref());
     let site = sig.site.as_ref().or(sig.desk_site.as_ref());
     let fits = |d: &&crate::model::Desk| {

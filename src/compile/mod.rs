@@ -1078,11 +1078,11 @@ impl Compiled {
                 capability,
                 view,
                 min_authority,
-                unit: r.unit.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                unit: r.unit.as_ref().and_then(|u| org.unit_index(u)),
                 site: r.site.as_ref().and_then(|s| org.site_ix.get(s).copied()),
                 language: r.language.as_ref().map(ValueSource::of),
                 desk_site: r.desk_site.as_ref().map(ValueSource::of),
-                owner: r.owner.as_ref().and_then(|u| org.unit_ix.get(u).copied()),
+                owner: r.owner.as_ref().and_then(|u| org.unit_index(u)),
             })
             .collect();
 
@@ -1326,7 +1326,7 @@ desks:
                 assert_eq!(c.travel(a, b), org.travel_ix(a, b), "{a} -> {b}");
             }
         }
-        let u = |s: &str| org.unit_ix[s];
+        let u = |s: &str| org.unit_index(s).unwrap();
         assert!(c.units.within(u("x1"), u("root")));
         assert!(c.units.within(u("x1"), u("x")));
         assert!(c.units.within(u("x"), u("x")));

@@ -114,7 +114,8 @@ pub struct Org {
     pub(crate) units: Vec<Unit>,
     pub(crate) desks: Vec<Desk>,
     pub(crate) site_ix: IdMap<Id, SiteIx>,
-    pub(crate) unit_ix: IdMap<Id, UnitIx>,
+    /// Unit id → index into `units` (the ids are the units' own): [`Org::unit_index`].
+    pub(crate) unit_ix: IdIndex,
     /// Desk id → index into `desks` (the ids are the desks' own).
     pub(crate) desk_ix: IdIndex,
     /// Interned capability and need names.
@@ -268,8 +269,7 @@ impl Org {
         }
 
         // Units (first pass: ids).
-        let mut unit_ix: IdMap<Id, UnitIx> =
-            IdMap::with_capacity_and_hasher(spec.unit_count(), Default::default());
+        let mut unit_ix = IdIndex::with_capacity(spec.unit_count());
         let mut unit_spec_ix: Vec<usize> = Vec::with_capacity(spec.unit_count());
         let mut unit_ids: Vec<Id> = Vec::with_capacity(spec.unit_count());
         for (i, u) in (0..spec.unit_count()).filter_map(|i| Some((i, spec.unit(i)?))) {
@@ -277,11 +277,14 @@ impl Org {
             if blank(u.id) {
                 check_id(&mut problems, &format!("units[{i}].id"), u.id);
             }
-            if unit_ix.contains_key(&id) {
+            let key = |ix: UnitIx| unit_ids.get(ix as usize).map_or("", |u: &Id| u.as_str());
+            if unit_ix
+                .insert(&id, unit_spec_ix.len() as UnitIx, key)
+                .is_err()
+            {
                 problems.push(duplicate("unit", &format!("units[{i}].id"), &id));
                 continue;
             }
-            unit_ix.insert(id.clone(), unit_spec_ix.len() as UnitIx);
             unit_spec_ix.push(i);
             unit_ids.push(id);
         }
@@ -292,11 +295,14 @@ impl Org {
         // (capabilities, referrals, interned as symbols). Each part keeps its problems with
         // the desk's position, and they are put in the order one thread finds them: the
         // result is the same `Org` either way.
+        let unit_table = IdsTable {
+            index: &unit_ix,
+            ids: &unit_ids,
+        };
         let tables = Tables {
             sites: &sites,
             site_ix: &site_ix,
-            unit_ids: &unit_ids,
-            unit_ix: &unit_ix,
+            units: unit_table,
         };
         let place = || places(spec, &tables, spec.holidays());
         let rest = || {
@@ -322,7 +328,7 @@ impl Org {
                 desk_spec_ix.push(i);
                 desk_ids.push(id);
             }
-            let desk_table = DeskTable {
+            let desk_table = IdsTable {
                 index: &desk_ix,
                 ids: &desk_ids,
             };
@@ -332,7 +338,7 @@ impl Org {
                 if desk_spec_ix.binary_search(&i).is_err() {
                     lookup(
                         &mut problems,
-                        &unit_ix,
+                        &unit_table,
                         "unit",
                         &format!("desks[{i}].unit"),
                         d.unit,
@@ -358,7 +364,7 @@ impl Org {
                 let parent_ix = u.parent.and_then(|p| {
                     lookup_with(
                         &mut problems,
-                        &unit_ix,
+                        &unit_table,
                         "unit",
                         || format!("units[{i}].parent"),
                         p,
@@ -430,7 +436,7 @@ impl Org {
                 spec_ix: &desk_spec_ix,
                 ids: &desk_ids,
             };
-            let desk_table = DeskTable {
+            let desk_table = IdsTable {
                 index: &desk_ix,
                 ids: &desk_ids,
             };
@@ -533,7 +539,14 @@ impl Org {
 
     /// The unit with this id.
     pub fn unit(&self, id: &str) -> Option<&Unit> {
-        self.unit_ix.get(id).map(|&i| &self.units[i as usize])
+        self.unit_index(id).and_then(|i| self.units.get(i as usize))
+    }
+
+    /// The index in [`Org::units`] of the unit with this id.
+    pub(crate) fn unit_index(&self, id: &str) -> Option<UnitIx> {
+        self.unit_ix.get(id, |i| {
+            self.units.get(i as usize).map_or("", |u| u.id.as_str())
+        })
     }
 
     /// The desk with this id.
@@ -590,7 +603,7 @@ impl Org {
     /// The chain of command of a unit, from the unit itself up to its root.
     pub fn chain_of_command(&self, unit: &str) -> Vec<&Unit> {
         let mut out = Vec::new();
-        let mut cur = self.unit_ix.get(unit).copied();
+        let mut cur = self.unit_index(unit);
         while let Some(u) = cur {
             let unit = &self.units[u as usize];
             out.push(unit);
@@ -807,8 +820,7 @@ fn merge_by_desk(a: DeskProblems, b: DeskProblems) -> impl Iterator<Item = Probl
 struct Tables<'a> {
     sites: &'a [Site],
     site_ix: &'a IdMap<Id, SiteIx>,
-    unit_ids: &'a [Id],
-    unit_ix: &'a IdMap<Id, UnitIx>,
+    units: IdsTable<'a>,
 }
 
 /// Where a desk is and what it is like: the first part of building it.
@@ -871,7 +883,7 @@ fn places<'s, O: OrgSource>(
         // Paths are formatted only when a reference is wrong.
         let unit = lookup_with(
             &mut found,
-            t.unit_ix,
+            &t.units,
             "unit",
             || format!("desks[{i}].unit"),
             d.unit,
@@ -914,7 +926,7 @@ fn places<'s, O: OrgSource>(
             name: d.name.map(Id::from),
             // Share the unit's and site's ids rather than copying the strings per desk.
             unit: unit
-                .and_then(|u| t.unit_ids.get(u as usize))
+                .and_then(|u| t.units.ids.get(u as usize))
                 .map_or_else(|| Id::from(d.unit), Id::clone),
             site: site
                 .and_then(|s| t.sites.get(s as usize))
@@ -976,7 +988,7 @@ impl<O: OrgSource> DesksIn<'_, O> {
     /// first appearance.
     fn offers(
         &self,
-        desk_table: &DeskTable<'_>,
+        desk_table: &IdsTable<'_>,
     ) -> (
         Vec<DeskOffer>,
         Offers,
@@ -1130,13 +1142,14 @@ impl IdTable for IdMap<Id, u32> {
     }
 }
 
-/// The desks' ids while an organization is built, with their index.
-struct DeskTable<'a> {
+/// The unit or desk ids while an organization is built, with their index.
+#[derive(Clone, Copy)]
+struct IdsTable<'a> {
     index: &'a IdIndex,
     ids: &'a [Id],
 }
 
-impl IdTable for DeskTable<'_> {
+impl IdTable for IdsTable<'_> {
     fn find(&self, id: &str) -> Option<u32> {
         self.index
             .get(id, |i| self.ids.get(i as usize).map_or("", |d| d.as_str()))

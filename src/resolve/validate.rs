@@ -21,7 +21,7 @@ impl Lookup for Plain<'_> {
         self.0.site_ix.get(s).copied()
     }
     fn unit(&self, u: &str) -> Option<UnitIx> {
-        self.0.unit_ix.get(u).copied()
+        self.0.unit_index(u)
     }
     fn fact(&self, f: &str) -> Option<&Fact> {
         self.1.fact(f)
@@ -39,7 +39,7 @@ impl Lookup for Fast<'_> {
     }
     #[inline]
     fn unit(&self, u: &str) -> Option<UnitIx> {
-        self.0.unit_ix.get(u).copied()
+        self.0.unit_index(u)
     }
     #[inline]
     fn fact(&self, f: &str) -> Option<&Fact> {
