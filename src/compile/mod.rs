@@ -297,6 +297,7 @@ pub(crate) struct CapIndex {
 struct Part<'a> {
     org: &'a Org,
     hot: &'a [DeskHot],
+    caps: &'a DeskSyms,
     /// The desks in rank order (rank → desk).
     by_rank: &'a [DeskIx],
     n_caps: usize,
@@ -313,6 +314,7 @@ impl Part<'_> {
         let Part {
             org,
             hot,
+            caps,
             by_rank,
             n_caps,
             views,
@@ -322,7 +324,7 @@ impl Part<'_> {
         // the rank alone gives the desk back, and one integer compares faster than fields.
         let mut rows: Vec<[u32; 4]> = Vec::with_capacity(n_rows);
         for (d, h) in hot.iter().enumerate() {
-            for &c in org.capability_ixs(d as DeskIx) {
+            for &c in caps.of_desk(d) {
                 if views_in.contains(&(c as usize)) {
                     rows.push([c, h.site, h.wait, h.rank]);
                 }
@@ -452,6 +454,7 @@ impl CapIndex {
     fn build(
         org: &Org,
         hot: &[DeskHot],
+        caps: &DeskSyms,
         by_rank: &[DeskIx],
         demands: &[(Option<SymIx>, u32)],
     ) -> (CapIndex, Vec<Option<View>>) {
@@ -468,7 +471,7 @@ impl CapIndex {
         let level_at = level_starts(&levels, n_caps);
         let mut qualified = vec![0usize; levels.len()];
         for (d, h) in hot.iter().enumerate() {
-            for &c in org.capability_ixs(d as DeskIx) {
+            for &c in caps.of_desk(d) {
                 if let Some(n) = offered.get_mut(c as usize) {
                     *n += 1;
                 }
@@ -519,6 +522,7 @@ impl CapIndex {
             let p = Part {
                 org,
                 hot,
+                caps,
                 by_rank,
                 n_caps,
                 views: &views,
@@ -960,6 +964,54 @@ struct DeskFields {
     schedules: Vec<Hours>,
     languages: HashMap<Id, u32, FastBuild>,
     hot: Vec<DeskHot>,
+    /// The desks' capabilities as symbols, while the index is built.
+    caps: DeskSyms,
+}
+
+/// Every desk's capabilities as interned symbols, desk after desk, for building the index
+/// (the organization keeps only the ids: [`Org::capability_ixs`]).
+#[derive(Default)]
+struct DeskSyms {
+    syms: Vec<SymIx>,
+    /// Where each desk's start in `syms`; one more entry at the end.
+    start: Vec<u32>,
+}
+
+impl DeskSyms {
+    /// A desk's capabilities are clones of the org's symbols: found by the address of
+    /// their text (one integer hashed), by the text if ever one is not.
+    fn of(org: &Org) -> DeskSyms {
+        let by_address: HashMap<usize, SymIx, FastBuild> = org
+            .symbols
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str().as_ptr() as usize, i as SymIx))
+            .collect();
+        let mut out = DeskSyms {
+            syms: Vec::with_capacity(org.desks.len() * 3),
+            start: Vec::with_capacity(org.desks.len() + 1),
+        };
+        for desk in &org.desks {
+            out.start.push(out.syms.len() as u32);
+            out.syms.extend(desk.capabilities.iter().filter_map(|c| {
+                by_address
+                    .get(&(c.as_str().as_ptr() as usize))
+                    .or_else(|| org.symbol_ix.get(c))
+                    .copied()
+            }));
+        }
+        out.start.push(out.syms.len() as u32);
+        out
+    }
+
+    /// Desk `d`'s capabilities.
+    #[inline]
+    fn of_desk(&self, d: usize) -> &[SymIx] {
+        match (self.start.get(d), self.start.get(d + 1)) {
+            (Some(&a), Some(&b)) => self.syms.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 impl DeskFields {
@@ -1012,6 +1064,7 @@ impl DeskFields {
             schedules,
             languages,
             hot,
+            caps: DeskSyms::of(org),
         }
     }
 }
@@ -1040,7 +1093,8 @@ impl Compiled {
         // build 100 000 small routers).
         let caps_job = || {
             let desks = DeskFields::of(org);
-            let (caps, views) = CapIndex::build(org, &desks.hot, &desks.order, &demands);
+            let (caps, views) =
+                CapIndex::build(org, &desks.hot, &desks.caps, &desks.order, &demands);
             (desks, caps, views)
         };
         let parallel = org.desks.len() >= PARALLEL_FROM_DESKS;
@@ -1334,6 +1388,30 @@ desks:
         assert!(!c.units.within(u("x"), u("x1")));
         assert!(!c.units.within(u("other"), u("root")));
         assert!(c.heap_bytes() > 0);
+    }
+
+    #[test]
+    fn desks_capabilities_as_symbols() {
+        let org = org_from_str(ORG, Format::Yaml, None).unwrap();
+        let syms = DeskSyms::of(&org);
+        let names = |d: usize| -> Vec<&str> {
+            syms.of_desk(d)
+                .iter()
+                .map(|&c| org.symbols[c as usize].as_str())
+                .collect()
+        };
+        for (d, desk) in org.desks.iter().enumerate() {
+            let expected: Vec<&str> = desk.capabilities.iter().map(|c| c.as_str()).collect();
+            assert_eq!(names(d), expected);
+        }
+        assert!(syms.of_desk(org.desks.len()).is_empty());
+        // A capability id that is a copy, not the symbol's own, is found by its text.
+        let mut copy = org.clone();
+        copy.desks[1].capabilities = vec![Id::from("m"), Id::from("k")].into();
+        assert_eq!(
+            DeskSyms::of(&copy).of_desk(1),
+            [org.symbol_ix["m"], org.symbol_ix["k"]]
+        );
     }
 
     #[test]

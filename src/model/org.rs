@@ -554,15 +554,22 @@ impl Org {
         self.desk_index(id).and_then(|i| self.desks.get(i as usize))
     }
 
-    /// The interned capabilities of desk `d` (parallel to its
-    /// [`capabilities`](Desk::capabilities)); empty for no such desk.
+    /// The capabilities of desk `d`, as interned symbols (none for no such desk).
     #[inline]
-    pub(crate) fn capability_ixs(&self, d: DeskIx) -> &[SymIx] {
-        let o = &self.offers;
-        match (o.cap_start.get(d as usize), o.cap_start.get(d as usize + 1)) {
-            (Some(&a), Some(&b)) => o.cap_ixs.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
+    pub(crate) fn capability_ixs(&self, d: DeskIx) -> DeskCaps<'_> {
+        DeskCaps {
+            symbols: &self.symbols,
+            caps: self.desks.get(d as usize).map_or(&[], |x| &x.capabilities),
         }
+    }
+
+    /// Does some desk offer capability `c`?
+    pub(crate) fn is_offered(&self, c: SymIx) -> bool {
+        self.offers
+            .offered
+            .get(c as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Desk `d`'s referrals today, interned: (need, desk), parallel to its
@@ -843,25 +850,37 @@ struct DeskOffer {
     refers: List<(Id, Id)>,
 }
 
-/// What every desk offers, interned, in flat arrays rather than a list per desk (one
-/// allocation per desk saved at load, 24 bytes per [`Desk`] less).
+/// A desk's capabilities as interned symbols ([`Org::capability_ixs`]).
+///
+/// A desk's [`capabilities`](Desk::capabilities) are the symbols' own ids (clones of
+/// [`Org::symbols`], sharing their text), so no index per desk is kept: a capability is
+/// found by its id, and [`Id`] equality compares addresses first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DeskCaps<'a> {
+    symbols: &'a [Id],
+    caps: &'a [Id],
+}
+
+impl DeskCaps<'_> {
+    /// Does the desk offer capability `c`?
+    #[inline]
+    pub(crate) fn contains(&self, c: &SymIx) -> bool {
+        self.symbols
+            .get(*c as usize)
+            .is_some_and(|s| self.caps.iter().any(|x| x == s))
+    }
+}
+
+/// What the desks offer beyond their own fields: which symbols are capabilities, and the
+/// referrals, interned, in flat arrays (not a list per desk).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Offers {
-    /// The desks' capabilities, desk after desk.
-    cap_ixs: Vec<SymIx>,
-    /// Where each desk's capabilities start in `cap_ixs`; one more entry at the end.
-    cap_start: Vec<u32>,
+    /// Per symbol: does some desk offer it as a capability?
+    offered: Vec<bool>,
     /// The desks that refer some need today, once per referral, ascending.
     refers_from: Vec<DeskIx>,
     /// Parallel to `refers_from`: (need, desk referred to), each desk's sorted by need.
     refers_ix: Vec<(SymIx, DeskIx)>,
-}
-
-impl Offers {
-    /// Every desk's capabilities, desk after desk.
-    pub(crate) fn all_capability_ixs(&self) -> &[SymIx] {
-        &self.cap_ixs
-    }
 }
 
 /// Unit, site, hours, languages and documents of every desk of the spec (duplicates
@@ -1010,12 +1029,8 @@ impl<O: OrgSource> DesksIn<'_, O> {
             ix
         }
         let mut out = Vec::with_capacity(self.spec_ix.len());
-        let mut offers = Offers {
-            cap_start: Vec::with_capacity(self.spec_ix.len() + 1),
-            ..Offers::default()
-        };
+        let mut offers = Offers::default();
         for (k, i, d, id) in self.each() {
-            offers.cap_start.push(offers.cap_ixs.len() as u32);
             let mut found: Vec<Problem> = Vec::new();
             let mut capability_ixs: SmallVec<[SymIx; 4]> = SmallVec::new();
             for (j, c) in d.capabilities.iter().map(|c| &**c).enumerate() {
@@ -1040,7 +1055,14 @@ impl<O: OrgSource> DesksIn<'_, O> {
                 .iter()
                 .filter_map(|&c| symbols.get(c as usize).cloned())
                 .collect();
-            offers.cap_ixs.extend_from_slice(&capability_ixs);
+            for &c in &capability_ixs {
+                if offers.offered.len() <= c as usize {
+                    offers.offered.resize(c as usize + 1, false);
+                }
+                if let Some(o) = offers.offered.get_mut(c as usize) {
+                    *o = true;
+                }
+            }
             let mut refers: Vec<(Id, Id)> = Vec::new();
             for (need, to) in d.refers {
                 let (need, to): (&str, &str) = (need, to);
@@ -1071,8 +1093,7 @@ impl<O: OrgSource> DesksIn<'_, O> {
                 refers: refers.into(),
             });
         }
-        offers.cap_start.push(offers.cap_ixs.len() as u32);
-        offers.cap_ixs.shrink_to_fit();
+        offers.offered.resize(symbols.len(), false);
         offers.refers_from.shrink_to_fit();
         offers.refers_ix.shrink_to_fit();
         (out, offers, symbols, symbol_ix, problems)
@@ -1268,13 +1289,19 @@ mod tests {
         let org = Org::from_spec(spec).unwrap();
         let mut referring = 0;
         for (i, d) in org.desks.iter().enumerate() {
-            let caps: Vec<&str> = org
-                .capability_ixs(i as DeskIx)
-                .iter()
-                .map(|&c| org.symbols[c as usize].as_str())
+            let caps: Vec<&str> = (0..org.symbols.len() as SymIx)
+                .filter(|c| org.capability_ixs(i as DeskIx).contains(c))
+                .map(|c| org.symbols[c as usize].as_str())
                 .collect();
-            let expected: Vec<&str> = d.capabilities.iter().map(|c| c.as_str()).collect();
+            let mut expected: Vec<&str> = d.capabilities.iter().map(|c| c.as_str()).collect();
+            expected.sort_unstable_by_key(|c| org.symbol_ix[*c]);
             assert_eq!(caps, expected, "desk {i}");
+            // The desk's capabilities are the symbols' own ids, not copies.
+            for c in &d.capabilities {
+                let s = &org.symbols[org.symbol_ix[c] as usize];
+                assert!(std::ptr::eq(c.as_str(), s.as_str()));
+                assert!(org.is_offered(org.symbol_ix[c]));
+            }
             let refers: Vec<(&str, &str)> = org
                 .refers_ix(i as DeskIx)
                 .iter()
@@ -1295,7 +1322,9 @@ mod tests {
         }
         assert!(referring > 200);
         let past = org.desks.len() as DeskIx;
-        assert!(org.capability_ixs(past).is_empty() && org.refers_ix(past).is_empty());
+        assert!(!org.capability_ixs(past).contains(&0) && org.refers_ix(past).is_empty());
+        // Needs only referred, never offered.
+        assert!(!org.is_offered(org.symbol_ix["another"]));
     }
 
     #[test]

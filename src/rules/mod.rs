@@ -216,19 +216,8 @@ impl RuleSet {
             });
         }
 
-        // Capabilities some desk offers, once (not a scan of every desk per rule).
-        // By interned symbol: a bit per symbol, no hashing per desk.
-        let mut offered_sym = vec![false; org.symbols.len()];
-        for &c in org.offers.all_capability_ixs() {
-            if let Some(o) = offered_sym.get_mut(c as usize) {
-                *o = true;
-            }
-        }
-        let offered = |cap: &str| {
-            org.symbol_ix
-                .get(cap)
-                .is_some_and(|&c| offered_sym.get(c as usize).copied().unwrap_or(false))
-        };
+        // Capabilities some desk offers: a bit per interned symbol, kept by the org.
+        let offered = |cap: &str| org.symbol_ix.get(cap).is_some_and(|&c| org.is_offered(c));
         let mut rules: Vec<Rule> = Vec::with_capacity(spec.rules.len());
         let mut rule_ids: IdMap<Id, usize> =
             IdMap::with_capacity_and_hasher(spec.rules.len(), Default::default());
