@@ -88,38 +88,67 @@ pub(crate) struct DeskHot {
 pub(crate) const MORE_LANGUAGES: u64 = 1 << 63;
 
 /// A desk in a (capability, site) group with the fields a search reads inline, so a scan
-/// reads the group's rows in sequence instead of one [`DeskHot`] per desk at random. 24
-/// bytes; fields that do not fit are flagged and read from [`Compiled::hot`].
+/// reads the group's rows in sequence instead of one [`DeskHot`] per desk at random. 20
+/// bytes; a desk whose fields do not fit (a wait of 65 535 minutes or more, authority
+/// 256 or more, a schedule past the 65 535th, a language past the first 15 interned) is
+/// flagged and read from [`Compiled::hot`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Row {
     pub desk: DeskIx,
-    pub wait: u32,
-    pub rank: u32,
-    pub unit_pre: u32,
-    /// Bits 0..31 of [`DeskHot::languages`]; bit 31: the desk has others.
-    languages: u32,
-    /// Authority, or `u16::MAX` when it does not fit.
-    authority: u16,
-    /// Schedule index, or `u16::MAX` when it does not fit.
+    rank: u32,
+    unit_pre: u32,
+    wait: u16,
+    /// Bits 0..15 of [`DeskHot::languages`].
+    languages: u16,
     schedule: u16,
+    authority: u8,
+    /// 1: some field does not fit; read the desk's [`DeskHot`].
+    read_hot: u8,
 }
-
-const ROW_MORE: u32 = 1 << 31;
 
 impl Row {
     fn of(desk: DeskIx, h: &DeskHot) -> Row {
+        let wait = u16::try_from(h.wait).ok();
+        let languages = u16::try_from(h.languages).ok();
+        let schedule = u16::try_from(h.schedule).ok();
+        let authority = u8::try_from(h.authority).ok();
+        let fits = wait.is_some() && languages.is_some() && schedule.is_some();
         Row {
             desk,
-            wait: h.wait,
             rank: h.rank,
             unit_pre: h.unit_pre,
-            languages: fold_languages(h.languages),
-            authority: u16::try_from(h.authority).unwrap_or(u16::MAX),
+            wait: wait.unwrap_or(0),
+            languages: languages.unwrap_or(0),
+            schedule: schedule.unwrap_or(0),
+            authority: authority.unwrap_or(0),
+            read_hot: u8::from(!(fits && authority.is_some())),
+        }
+    }
 
-            schedule: u16::try_from(h.schedule).unwrap_or(u16::MAX),
+    /// The desk's search fields at `site` (the row's group's), from the row, or from
+    /// `hot` when the row does not hold them all.
+    #[inline]
+    fn fields(&self, site: SiteIx, hot: &[DeskHot]) -> DeskHot {
+        if self.read_hot != 0 {
+            return hot.get(self.desk as usize).copied().unwrap_or(DeskHot {
+                rank: u32::MAX,
+                ..DeskHot::default()
+            });
+        }
+        DeskHot {
+            wait: u32::from(self.wait),
+            rank: self.rank,
+            authority: u32::from(self.authority),
+            unit_pre: self.unit_pre,
+            site,
+            schedule: u32::from(self.schedule),
+            languages: u64::from(self.languages),
         }
     }
 }
+
+/// Bit 31 of a summary's languages: some desk has a language beyond bits 0..30.
+const ROW_MORE: u32 = 1 << 31;
 
 /// A group of desks offering one capability at one site.
 #[derive(Debug, Clone, Copy)]
@@ -389,12 +418,8 @@ impl Part<'_> {
                 // From the rows just written (read in sequence; they hold the schedule).
                 scheduled.clear();
                 scheduled.extend(by_site.get(cap_start..i).unwrap_or(&[]).iter().map(|r| {
-                    let schedule = if r.schedule == u16::MAX {
-                        hot.get(r.desk as usize).map_or(0, |h| h.schedule)
-                    } else {
-                        u32::from(r.schedule)
-                    };
-                    (schedule, r.wait, r.rank, r.desk)
+                    let h = r.fields(0, hot);
+                    (h.schedule, h.wait, h.rank, r.desk)
                 }));
                 // Ranks are distinct: each schedule's desks in (wait, rank) order.
                 scheduled.sort_unstable();
@@ -1191,18 +1216,7 @@ impl Compiled {
     /// The packed search fields of a group row at `site`.
     #[inline]
     pub(crate) fn row_hot(&self, r: &Row, site: SiteIx) -> DeskHot {
-        if r.authority == u16::MAX || r.schedule == u16::MAX || r.languages & ROW_MORE != 0 {
-            return self.hot(r.desk);
-        }
-        DeskHot {
-            wait: r.wait,
-            rank: r.rank,
-            authority: u32::from(r.authority),
-            unit_pre: r.unit_pre,
-            site,
-            schedule: u32::from(r.schedule),
-            languages: u64::from(r.languages),
-        }
+        r.fields(site, &self.hot)
     }
 
     /// The language bit for a language name: `Some(bit)` when interned, `None` when only
@@ -1353,7 +1367,7 @@ desks:
                 .map(|r| org.desks[r.desk as usize].id.to_string())
                 .collect()
         };
-        assert_eq!(std::mem::size_of::<Row>(), 24);
+        assert_eq!(std::mem::size_of::<Row>(), 20);
         for (d, h) in c.hot.iter().enumerate() {
             let r = Row::of(d as DeskIx, h);
             let back = c.row_hot(&r, h.site);
@@ -1388,6 +1402,70 @@ desks:
         assert!(!c.units.within(u("x"), u("x1")));
         assert!(!c.units.within(u("other"), u("root")));
         assert!(c.heap_bytes() > 0);
+    }
+
+    #[test]
+    fn rows_give_back_every_field_including_those_that_do_not_fit() {
+        let base = DeskHot {
+            wait: 7,
+            rank: 123_456,
+            authority: 4,
+            unit_pre: 99_999,
+            site: 3,
+            schedule: 11,
+            languages: 0b1011,
+        };
+        let cases = [
+            base,
+            DeskHot {
+                wait: 65_535,
+                ..base
+            },
+            DeskHot {
+                wait: u32::MAX,
+                ..base
+            },
+            DeskHot {
+                authority: 255,
+                ..base
+            },
+            DeskHot {
+                authority: 256,
+                ..base
+            },
+            DeskHot {
+                schedule: 70_000,
+                ..base
+            },
+            DeskHot {
+                languages: 1 << 15,
+                ..base
+            },
+            DeskHot {
+                languages: 1 << 16 | 1,
+                ..base
+            },
+            DeskHot {
+                languages: MORE_LANGUAGES | 1,
+                ..base
+            },
+        ];
+        let hot: Vec<DeskHot> = cases.to_vec();
+        for (d, h) in cases.iter().enumerate() {
+            let back = Row::of(d as DeskIx, h).fields(h.site, &hot);
+            assert_eq!(
+                (
+                    back.wait,
+                    back.rank,
+                    back.authority,
+                    back.unit_pre,
+                    back.site
+                ),
+                (h.wait, h.rank, h.authority, h.unit_pre, h.site),
+                "case {d}"
+            );
+            assert_eq!((back.schedule, back.languages), (h.schedule, h.languages));
+        }
     }
 
     #[test]
