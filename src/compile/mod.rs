@@ -87,14 +87,11 @@ pub(crate) struct DeskHot {
 /// Bit of [`DeskHot::languages`] meaning "more languages than the bit set holds".
 pub(crate) const MORE_LANGUAGES: u64 = 1 << 63;
 
-/// A desk in a (capability, site) group with the fields a search reads inline, so a scan
-/// reads the group's rows in sequence instead of one [`DeskHot`] per desk at random. 20
-/// bytes; a desk whose fields do not fit (a wait of 65 535 minutes or more, authority
-/// 256 or more, a schedule past the 65 535th, a language past the first 15 interned) is
-/// flagged and read from [`Compiled::hot`].
+/// A desk's search fields but its site, in 16 bytes: a desk whose fields do not fit (a
+/// wait over 65 535 minutes, authority over 255, a schedule past the 65 536th, a
+/// language past the first 16 interned) is flagged, its fields kept in full elsewhere.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Row {
-    pub desk: DeskIx,
+struct Packed {
     rank: u32,
     unit_pre: u32,
     wait: u16,
@@ -102,40 +99,35 @@ pub(crate) struct Row {
     languages: u16,
     schedule: u16,
     authority: u8,
-    /// 1: some field does not fit; read the desk's [`DeskHot`].
-    read_hot: u8,
+    /// 1: some field does not fit.
+    full: u8,
 }
 
-impl Row {
-    fn of(desk: DeskIx, h: &DeskHot) -> Row {
+impl Packed {
+    fn of(h: &DeskHot) -> Packed {
         let wait = u16::try_from(h.wait).ok();
         let languages = u16::try_from(h.languages).ok();
         let schedule = u16::try_from(h.schedule).ok();
         let authority = u8::try_from(h.authority).ok();
         let fits = wait.is_some() && languages.is_some() && schedule.is_some();
-        Row {
-            desk,
+        Packed {
             rank: h.rank,
             unit_pre: h.unit_pre,
             wait: wait.unwrap_or(0),
             languages: languages.unwrap_or(0),
             schedule: schedule.unwrap_or(0),
             authority: authority.unwrap_or(0),
-            read_hot: u8::from(!(fits && authority.is_some())),
+            full: u8::from(!(fits && authority.is_some())),
         }
     }
 
-    /// The desk's search fields at `site` (the row's group's), from the row, or from
-    /// `hot` when the row does not hold them all.
+    /// The fields, at `site`; `None` when they do not fit.
     #[inline]
-    fn fields(&self, site: SiteIx, hot: &[DeskHot]) -> DeskHot {
-        if self.read_hot != 0 {
-            return hot.get(self.desk as usize).copied().unwrap_or(DeskHot {
-                rank: u32::MAX,
-                ..DeskHot::default()
-            });
+    fn fields(&self, site: SiteIx) -> Option<DeskHot> {
+        if self.full != 0 {
+            return None;
         }
-        DeskHot {
+        Some(DeskHot {
             wait: u32::from(self.wait),
             rank: self.rank,
             authority: u32::from(self.authority),
@@ -143,7 +135,106 @@ impl Row {
             site,
             schedule: u32::from(self.schedule),
             languages: u64::from(self.languages),
+        })
+    }
+}
+
+/// A desk in a (capability, site) group with the fields a search reads inline, so a scan
+/// reads the group's rows in sequence instead of one [`DeskHot`] per desk at random. 20
+/// bytes ([`Packed`]); the fields of a desk that do not fit are read from
+/// [`Compiled::hot`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Row {
+    pub desk: DeskIx,
+    fields: Packed,
+}
+
+impl Row {
+    fn of(desk: DeskIx, h: &DeskHot) -> Row {
+        Row {
+            desk,
+            fields: Packed::of(h),
         }
+    }
+
+    /// The desk's search fields at `site` (the row's group's), from the row, or from
+    /// `hot` when the row does not hold them all.
+    #[inline]
+    fn fields(&self, site: SiteIx, hot: &[DeskHot]) -> DeskHot {
+        self.fields.fields(site).unwrap_or_else(|| {
+            hot.get(self.desk as usize).copied().unwrap_or(DeskHot {
+                rank: u32::MAX,
+                ..DeskHot::default()
+            })
+        })
+    }
+}
+
+/// The search fields read for no desk: ranked after every desk.
+const NO_DESK: DeskHot = DeskHot {
+    wait: 0,
+    rank: u32::MAX,
+    authority: 0,
+    unit_pre: 0,
+    site: 0,
+    schedule: 0,
+    languages: 0,
+};
+
+/// Every desk's search fields ([`Compiled::hot`]): 20 bytes per desk ([`Packed`] and the
+/// site), the few desks whose fields do not fit kept in full beside them.
+#[derive(Debug, Default)]
+pub(crate) struct Hot {
+    packed: Vec<(SiteIx, Packed)>,
+    /// The desks whose fields do not fit, by desk.
+    full: Vec<(DeskIx, DeskHot)>,
+}
+
+impl Hot {
+    fn of(hot: &[DeskHot]) -> Hot {
+        let packed: Vec<(SiteIx, Packed)> = hot.iter().map(|h| (h.site, Packed::of(h))).collect();
+        let full = packed
+            .iter()
+            .zip(hot)
+            .enumerate()
+            .filter(|(_, ((_, p), _))| p.full != 0)
+            .map(|(d, (_, h))| (d as DeskIx, *h))
+            .collect();
+        Hot { packed, full }
+    }
+
+    /// Desk `d`'s search fields (rank `u32::MAX` for no such desk).
+    #[inline]
+    fn get(&self, d: DeskIx) -> DeskHot {
+        match self.packed.get(d as usize) {
+            Some(&(site, p)) => match p.fields(site) {
+                Some(h) => h,
+                None => self.get_full(d),
+            },
+            None => NO_DESK,
+        }
+    }
+
+    /// The fields of a desk that do not fit [`Packed`] (rare: kept off the inlined path).
+    #[cold]
+    #[inline(never)]
+    fn get_full(&self, d: DeskIx) -> DeskHot {
+        self.full
+            .binary_search_by_key(&d, |&(x, _)| x)
+            .ok()
+            .and_then(|i| self.full.get(i))
+            .map_or(NO_DESK, |&(_, h)| h)
+    }
+
+    /// Number of desks.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.packed.len()
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.packed.capacity() * std::mem::size_of::<(SiteIx, Packed)>()
+            + self.full.capacity() * std::mem::size_of::<(DeskIx, DeskHot)>()
     }
 }
 
@@ -829,8 +920,8 @@ pub(crate) struct Compiled {
     pub by_travel: Vec<Box<[(u32, SiteIx)]>>,
     /// Per origin site: (site, minutes) of every reachable site, by site (for lookups).
     pub travel_rows: Vec<Box<[(SiteIx, u32)]>>,
-    /// Per desk, the fields a search reads.
-    pub hot: Vec<DeskHot>,
+    /// Per desk, the fields a search reads ([`Compiled::hot`]).
+    hot: Hot,
     /// Distinct opening-hours schedules.
     pub schedules: Vec<Hours>,
     /// Interned languages (the first 63), by bit.
@@ -1166,6 +1257,7 @@ impl Compiled {
             .collect();
 
         let unit_desks = UnitDesks::build(&hot, org.units.len());
+        let hot = Hot::of(&hot);
         Compiled {
             rules: compiled_rules,
             whens,
@@ -1207,16 +1299,13 @@ impl Compiled {
     /// The desk's packed search fields.
     #[inline]
     pub(crate) fn hot(&self, d: DeskIx) -> DeskHot {
-        self.hot.get(d as usize).copied().unwrap_or(DeskHot {
-            rank: u32::MAX,
-            ..DeskHot::default()
-        })
+        self.hot.get(d)
     }
 
     /// The packed search fields of a group row at `site`.
     #[inline]
     pub(crate) fn row_hot(&self, r: &Row, site: SiteIx) -> DeskHot {
-        r.fields(site, &self.hot)
+        r.fields.fields(site).unwrap_or_else(|| self.hot(r.desk))
     }
 
     /// The language bit for a language name: `Some(bit)` when interned, `None` when only
@@ -1238,7 +1327,7 @@ impl Compiled {
         self.caps.heap_bytes()
             + rows(&self.by_travel)
             + rows(&self.travel_rows)
-            + self.hot.capacity() * std::mem::size_of::<DeskHot>()
+            + self.hot.heap_bytes()
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
             + self.unit_desks.heap_bytes()
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
@@ -1353,7 +1442,8 @@ desks:
         let org = org_from_str(ORG, Format::Yaml, None).unwrap();
         let rules = RuleSet::from_spec(Default::default(), &org).unwrap();
         let c = Compiled::build(&org, &rules);
-        let ranks: Vec<u32> = c.hot.iter().map(|h| h.rank).collect();
+        let hot: Vec<DeskHot> = (0..c.hot.len() as DeskIx).map(|d| c.hot(d)).collect();
+        let ranks: Vec<u32> = hot.iter().map(|h| h.rank).collect();
         assert_eq!(ranks, [3, 1, 2, 0]);
         assert_eq!(std::mem::size_of::<DeskHot>(), 32);
         let k = org.symbol_ix["k"];
@@ -1368,7 +1458,7 @@ desks:
                 .collect()
         };
         assert_eq!(std::mem::size_of::<Row>(), 20);
-        for (d, h) in c.hot.iter().enumerate() {
+        for (d, h) in hot.iter().enumerate() {
             let r = Row::of(d as DeskIx, h);
             let back = c.row_hot(&r, h.site);
             assert_eq!(
@@ -1451,21 +1541,28 @@ desks:
             },
         ];
         let hot: Vec<DeskHot> = cases.to_vec();
+        let packed = Hot::of(&hot);
+        assert_eq!(packed.full.len(), cases.len() - 4);
         for (d, h) in cases.iter().enumerate() {
-            let back = Row::of(d as DeskIx, h).fields(h.site, &hot);
-            assert_eq!(
-                (
-                    back.wait,
-                    back.rank,
-                    back.authority,
-                    back.unit_pre,
-                    back.site
-                ),
-                (h.wait, h.rank, h.authority, h.unit_pre, h.site),
-                "case {d}"
-            );
-            assert_eq!((back.schedule, back.languages), (h.schedule, h.languages));
+            for back in [
+                Row::of(d as DeskIx, h).fields(h.site, &hot),
+                packed.get(d as DeskIx),
+            ] {
+                assert_eq!(
+                    (
+                        back.wait,
+                        back.rank,
+                        back.authority,
+                        back.unit_pre,
+                        back.site
+                    ),
+                    (h.wait, h.rank, h.authority, h.unit_pre, h.site),
+                    "case {d}"
+                );
+                assert_eq!((back.schedule, back.languages), (h.schedule, h.languages));
+            }
         }
+        assert_eq!(packed.get(cases.len() as DeskIx).rank, u32::MAX);
     }
 
     #[test]
