@@ -67,7 +67,7 @@ pub(crate) struct CompiledRule {
 }
 
 /// The fields of a desk a candidate search reads, packed.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct DeskHot {
     /// Expected wait in the org file.
     pub wait: u32,
@@ -1460,18 +1460,7 @@ desks:
         assert_eq!(std::mem::size_of::<Row>(), 20);
         for (d, h) in hot.iter().enumerate() {
             let r = Row::of(d as DeskIx, h);
-            let back = c.row_hot(&r, h.site);
-            assert_eq!(
-                (
-                    back.wait,
-                    back.rank,
-                    back.authority,
-                    back.unit_pre,
-                    back.site
-                ),
-                (h.wait, h.rank, h.authority, h.unit_pre, h.site)
-            );
-            assert_eq!((back.schedule, back.languages), (h.schedule, h.languages));
+            assert_eq!(c.row_hot(&r, h.site), *h);
         }
         assert_eq!(ids(c.caps.all(k)), ["d2", "d0", "d1", "d3"]);
         assert_eq!(row_ids(c.caps.at_site(k, 0)), ["d2", "d0", "d1"]);
@@ -1548,18 +1537,7 @@ desks:
                 Row::of(d as DeskIx, h).fields(h.site, &hot),
                 packed.get(d as DeskIx),
             ] {
-                assert_eq!(
-                    (
-                        back.wait,
-                        back.rank,
-                        back.authority,
-                        back.unit_pre,
-                        back.site
-                    ),
-                    (h.wait, h.rank, h.authority, h.unit_pre, h.site),
-                    "case {d}"
-                );
-                assert_eq!((back.schedule, back.languages), (h.schedule, h.languages));
+                assert_eq!(back, *h, "case {d}");
             }
         }
         assert_eq!(packed.get(cases.len() as DeskIx).rank, u32::MAX);
