@@ -87,19 +87,20 @@ fn main() {
         let d = size.desks as f64;
         let desk_inline = std::mem::size_of::<rightdesk::model::Desk>();
         breakdown.push(format!(
-            "| {} | {desk_inline} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            "| {} | {desk_inline} | {:.0} | {:.0} | {:.0} | {:.0} ({:.0}) | {:.0} |",
             size.label(),
             desks_bytes.saturating_sub(desk_inline * size.desks) as f64 / d,
             org_bytes.saturating_sub(desks_bytes) as f64 / d,
             rules_bytes as f64 / d,
             index_bytes as f64 / d,
+            router.index_bytes() as f64 / d,
             graph_bytes as f64 / d,
         ));
         drop(router);
     }
     println!("\nbytes per desk, by part (the first five add up to the Router total)");
     println!(
-        "| size | Desk struct (inline) | desks' own heap (lists) | other Org heap (id strings, id maps, symbols, travel, hours) | RuleSet | router indexes | petgraph graph, if built (analysis only) |"
+        "| size | Desk struct (inline) | desks' own heap (lists) | other Org heap (id strings, id maps, symbols, travel, hours) | RuleSet | router indexes (`Router::index_bytes()`'s own count) | petgraph graph, if built (analysis only) |"
     );
     println!("|---|---|---|---|---|---|---|");
     for row in breakdown {

@@ -12,8 +12,8 @@
 
 use std::collections::HashMap;
 
-use super::FastBuild;
 use super::cond::{Cond, FactRef, Lit, Literal, Read, Test, Tri};
+use super::{FastBuild, map_heap_bytes};
 use crate::model::Id;
 use crate::resolve::Request;
 use crate::rules::{Fact, FactType, Value};
@@ -44,6 +44,22 @@ pub(crate) struct Symbols {
 }
 
 impl Symbols {
+    /// Heap bytes of the tables: the interned texts with their own strings, the slots (the
+    /// names are shared `Id`s), the per-slot flags and the allowed values.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        map_heap_bytes::<Box<str>, u32>(self.texts.capacity())
+            + self.texts.keys().map(|k| k.len()).sum::<usize>()
+            + map_heap_bytes::<Id, u32>(self.slots.capacity())
+            + self.text_tested.capacity()
+            + self.allowed_texts.capacity() * std::mem::size_of::<Option<Box<[u32]>>>()
+            + self
+                .allowed_texts
+                .iter()
+                .flatten()
+                .map(|a| a.len() * 4)
+                .sum::<usize>()
+    }
+
     /// Slots for the declared facts, in declaration order.
     pub(crate) fn new<'a>(declared: impl Iterator<Item = &'a Id>) -> Symbols {
         let mut s = Symbols {

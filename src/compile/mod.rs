@@ -943,7 +943,7 @@ pub(crate) struct Names {
 /// Heap bytes of a hash table (hashbrown's layout, as `std`'s) with room for `capacity`
 /// entries of a `K` and a `V`: a power of two of buckets, 7/8 of them usable, each an
 /// entry and a control byte, and a group's worth of control bytes more.
-fn map_heap_bytes<K, V>(capacity: usize) -> usize {
+pub(crate) fn map_heap_bytes<K, V>(capacity: usize) -> usize {
     if capacity == 0 {
         return 0;
     }

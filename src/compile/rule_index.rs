@@ -19,9 +19,9 @@ use std::collections::HashMap;
 
 use smallvec::SmallVec;
 
-use super::FastBuild;
 use super::fast::{Conds, FCond, Facts, Key, SLOT_NEED, V, number_key};
 use super::fast::{ILit, Symbols};
+use super::{FastBuild, map_heap_bytes};
 
 /// The rules filed under one fact.
 #[derive(Debug, Default)]
@@ -237,11 +237,10 @@ impl Level {
                 .iter()
                 .map(|k| {
                     std::mem::size_of::<KeyedFact>()
-                        + k.text.values().map(|l| l.heap_bytes() + 40).sum::<usize>()
-                        + k.number
-                            .values()
-                            .map(|l| l.heap_bytes() + 40)
-                            .sum::<usize>()
+                        + map_heap_bytes::<u32, Level>(k.text.capacity())
+                        + k.text.values().map(Level::heap_bytes).sum::<usize>()
+                        + map_heap_bytes::<u64, Level>(k.number.capacity())
+                        + k.number.values().map(Level::heap_bytes).sum::<usize>()
                         + k.bools.iter().map(Level::heap_bytes).sum::<usize>()
                         + k.missing.heap_bytes()
                 })
@@ -269,9 +268,9 @@ impl RuleIndex {
         out
     }
 
-    /// Approximate heap bytes of the lists and the conditions.
+    /// Heap bytes of the lists, the conditions and the symbol tables.
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.root.heap_bytes() + self.conds.heap_bytes()
+        self.root.heap_bytes() + self.conds.heap_bytes() + self.symbols.heap_bytes()
     }
 
     /// How many facts rules are filed under at the top level.
