@@ -6,22 +6,28 @@ use crate::compile::Compiled;
 use crate::model::{Org, SiteIx, UnitIx, closest_id};
 use crate::rules::{Fact, RESERVED_FACTS, RuleSet};
 
-/// Where names are looked up: the org's and rules' own tables, or the router's.
+/// Where names are looked up: sites and units always in the organization's own maps,
+/// facts in the rules' own table or the router's.
 pub(crate) trait Lookup {
-    fn site(&self, s: &str) -> Option<SiteIx>;
-    fn unit(&self, u: &str) -> Option<UnitIx>;
+    fn org(&self) -> &Org;
     fn fact(&self, f: &str) -> Option<&Fact>;
+
+    #[inline]
+    fn site(&self, s: &str) -> Option<SiteIx> {
+        self.org().site_ix.get(s).copied()
+    }
+    #[inline]
+    fn unit(&self, u: &str) -> Option<UnitIx> {
+        self.org().unit_index(u)
+    }
 }
 
 /// The organization's and rules' own tables.
 pub(crate) struct Plain<'a>(pub &'a Org, pub &'a RuleSet);
 
 impl Lookup for Plain<'_> {
-    fn site(&self, s: &str) -> Option<SiteIx> {
-        self.0.site_ix.get(s).copied()
-    }
-    fn unit(&self, u: &str) -> Option<UnitIx> {
-        self.0.unit_index(u)
+    fn org(&self) -> &Org {
+        self.0
     }
     fn fact(&self, f: &str) -> Option<&Fact> {
         self.1.fact(f)
@@ -34,12 +40,8 @@ pub(crate) struct Fast<'a>(pub &'a Org, pub &'a Compiled, pub &'a RuleSet);
 
 impl Lookup for Fast<'_> {
     #[inline]
-    fn site(&self, s: &str) -> Option<SiteIx> {
-        self.0.site_ix.get(s).copied()
-    }
-    #[inline]
-    fn unit(&self, u: &str) -> Option<UnitIx> {
-        self.0.unit_index(u)
+    fn org(&self) -> &Org {
+        self.0
     }
     #[inline]
     fn fact(&self, f: &str) -> Option<&Fact> {
