@@ -109,7 +109,8 @@ impl Packed {
         let languages = u16::try_from(h.languages).ok();
         let schedule = u16::try_from(h.schedule).ok();
         let authority = u8::try_from(h.authority).ok();
-        let fits = wait.is_some() && languages.is_some() && schedule.is_some();
+        let fits =
+            wait.is_some() && languages.is_some() && schedule.is_some() && authority.is_some();
         Packed {
             rank: h.rank,
             unit_pre: h.unit_pre,
@@ -117,7 +118,7 @@ impl Packed {
             languages: languages.unwrap_or(0),
             schedule: schedule.unwrap_or(0),
             authority: authority.unwrap_or(0),
-            full: u8::from(!(fits && authority.is_some())),
+            full: u8::from(!fits),
         }
     }
 
@@ -161,12 +162,9 @@ impl Row {
     /// `hot` when the row does not hold them all.
     #[inline]
     fn fields(&self, site: SiteIx, hot: &[DeskHot]) -> DeskHot {
-        self.fields.fields(site).unwrap_or_else(|| {
-            hot.get(self.desk as usize).copied().unwrap_or(DeskHot {
-                rank: u32::MAX,
-                ..DeskHot::default()
-            })
-        })
+        self.fields
+            .fields(site)
+            .unwrap_or_else(|| hot.get(self.desk as usize).copied().unwrap_or(NO_DESK))
     }
 }
 
@@ -1089,7 +1087,7 @@ struct DeskFields {
 #[derive(Default)]
 struct DeskSyms {
     syms: Vec<SymIx>,
-    /// Where each desk's start in `syms`; one more entry at the end.
+    /// Where each desk's capabilities start in `syms`; one more entry at the end.
     start: Vec<u32>,
 }
 

@@ -575,13 +575,10 @@ impl Org {
     /// Desk `d`'s referrals today, interned: (need, desk), parallel to its
     /// [`refers`](Desk::refers); empty for no such desk.
     pub(crate) fn refers_ix(&self, d: DeskIx) -> &[(SymIx, DeskIx)] {
-        let o = &self.offers;
-        let a = o.refers_from.partition_point(|&x| x < d);
-        let b = a + o
-            .refers_from
-            .get(a..)
-            .map_or(0, |r| r.partition_point(|&x| x == d));
-        o.refers_ix.get(a..b).unwrap_or(&[])
+        let from = &self.offers.refers_from;
+        let a = from.partition_point(|&x| x < d);
+        let b = from.partition_point(|&x| x <= d);
+        self.offers.refers_ix.get(a..b).unwrap_or(&[])
     }
 
     /// The index in [`Org::desks`] of the desk with this id.
