@@ -8,6 +8,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::Options;
+#[cfg(doc)]
+use super::logic::Given;
 use super::logic::{Dnf, FactNo, LANGUAGE, Logic, NEED, SITE, UNIT, Vocabulary, Witness};
 use super::report::Runarounds;
 use crate::model::{Desk, Id, Org, OrgEdge, OrgNode};
@@ -471,6 +473,35 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The DNFs of a search against earlier rules ([`RuleLogic::against_earlier`]).
+pub(crate) struct Against<'a> {
+    /// The head, then the FALSE forms that matter.
+    pub(crate) all: Vec<&'a Dnf>,
+    /// Every earlier rule had a FALSE form (not too large).
+    pub(crate) complete: bool,
+    /// Some earlier rule is TRUE whenever the head is: no request satisfies the search
+    /// (`all` is then empty).
+    pub(crate) blocked: bool,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests switch the pruning off to compare with the exhaustive searches.
+    pub(crate) static EXHAUSTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Analyse without pruning (tests only: the reference the pruned analysis must equal).
+#[cfg(test)]
+pub(crate) fn exhaustive() -> bool {
+    EXHAUSTIVE.with(std::cell::Cell::get)
+}
+
+/// Analyse without pruning: never, outside tests.
+#[cfg(not(test))]
+pub(crate) const fn exhaustive() -> bool {
+    false
+}
+
 /// Whether a rule can decide some request.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Reach {
@@ -610,6 +641,18 @@ impl RuleLogic {
             .map(|w| w.is_some())
     }
 
+    /// The facts a DNF tests (sorted, each once).
+    pub(crate) fn facts_of(&self, dnf: &Dnf) -> Vec<FactNo> {
+        let mut fs: Vec<FactNo> = dnf
+            .iter()
+            .flatten()
+            .filter_map(|&l| self.logic.lits.get(l).map(|l| l.fact))
+            .collect();
+        fs.sort_unstable();
+        fs.dedup();
+        fs
+    }
+
     /// Groups of rules that may be TRUE for the same need value (each sorted), and the
     /// rules that do not pin `need` (compared with every rule).
     pub(crate) fn groups(&self) -> (Vec<&Vec<usize>>, &[usize]) {
@@ -654,19 +697,76 @@ impl RuleLogic {
         if pos.is_empty() {
             return Reach::NeverTrue;
         }
-        let mut all: Vec<&Dnf> = vec![pos];
-        for e in self.earlier(r) {
-            match self.neg.get(e) {
-                Some(Some(n)) => all.push(n),
-                _ => return Reach::Inconclusive,
-            }
+        let s = self.against_earlier(&[pos], &self.earlier(r));
+        if !s.complete {
+            return Reach::Inconclusive;
+        }
+        if s.blocked {
+            return Reach::Shadowed;
         }
         let mut budget = budget;
-        match self.logic.search(&all, &mut budget) {
+        match self.logic.search(&s.all, &mut budget) {
             Ok(Some(w)) => Reach::Decides(w),
             Ok(None) => Reach::Shadowed,
             Err(_) => Reach::Inconclusive,
         }
+    }
+
+    /// The DNFs of the search "every DNF of `head` TRUE and every rule of `earlier` FALSE":
+    /// `head`, then the FALSE forms of the rules of `earlier`, in order.
+    ///
+    /// Pruned, exactly (see [`Given`]): with what the head commits for good, an earlier rule
+    /// whose TRUE form the head implies makes the search fail (`blocked`), and one whose
+    /// FALSE form the head implies is left out (the search would skip it at every step).
+    /// So a rule that pins a fact (`language eq es`, `need in [a, b]`) costs nothing in the
+    /// searches of rules that pin it to another value, and a rule that repeats an earlier
+    /// rule's condition is shadowed without a search. Each earlier rule costs a check of
+    /// its cubes against the head's few literals, not a step of the search.
+    pub(crate) fn against_earlier<'s>(
+        &'s self,
+        head: &[&'s Dnf],
+        earlier: &[usize],
+    ) -> Against<'s> {
+        let mut out = Against {
+            all: head.to_vec(),
+            complete: true,
+            blocked: false,
+        };
+        out.all.reserve(earlier.len());
+        let given = if exhaustive() {
+            None
+        } else {
+            self.logic.given(head)
+        };
+        for &e in earlier {
+            let Some(Some(n)) = self.neg.get(e) else {
+                out.complete = false;
+                continue;
+            };
+            if let Some(g) = &given {
+                if out.blocked {
+                    continue;
+                }
+                if self
+                    .pos
+                    .get(e)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|p| g.implies(p))
+                {
+                    out.blocked = true;
+                    out.all.clear();
+                    continue;
+                }
+                if g.implies_committed(n) {
+                    continue;
+                }
+            }
+            out.all.push(n);
+        }
+        if out.blocked {
+            out.all.clear();
+        }
+        out
     }
 
     /// A request from a witness; `need` and `site` fill in what the witness leaves open.

@@ -498,6 +498,161 @@ impl Logic {
     }
 }
 
+/// What the head of a [`Logic::search`]'s list — its single-cube DNFs — says about every
+/// request the search can find, in two strengths:
+///
+/// - `all`: every literal of the head's single cubes. Each such request makes them TRUE, so
+///   an earlier rule whose TRUE form they imply cannot be FALSE: the search has no solution
+///   (exact: the search would answer "none" too).
+/// - `committed`: the literals the search commits for good before anything else (the
+///   single cubes at the head of its list, each committed in the first propagation pass
+///   before any choice, so never undone). The witness satisfies them at every later step,
+///   so a DNF they imply is TRUE under the witness at every visit: the search skips it,
+///   never branches on it and never charges the budget for it. Leaving such a DNF out
+///   changes neither the answer nor the witness.
+///
+/// A literal is implied when the same test is among the literals, or when they force its
+/// fact to one value (or to be absent) for which it holds.
+#[derive(Debug)]
+pub(crate) struct Given<'a> {
+    logic: &'a Logic,
+    all: Implied<'a>,
+    committed: Implied<'a>,
+}
+
+/// Literals and the facts they force ([`Given`]).
+#[derive(Debug, Default)]
+struct Implied<'a> {
+    lits: Vec<&'a Lit>,
+    /// Facts with one possible value (`Some`) or that must be absent (`None`).
+    forced: Vec<(FactNo, Option<Value>)>,
+}
+
+impl<'a> Given<'a> {
+    fn implies_cube(&self, by: &Implied<'a>, cube: &[LitNo]) -> bool {
+        cube.iter().all(|&l| {
+            let Some(lit) = self.logic.lits.get(l) else {
+                return false;
+            };
+            by.lits.contains(&lit)
+                || by
+                    .forced
+                    .iter()
+                    .find(|(f, _)| *f == lit.fact)
+                    .is_some_and(|(_, v)| self.logic.lit_holds(l, v.as_ref()))
+        })
+    }
+
+    /// Does every request the search can find make this DNF TRUE?
+    pub(crate) fn implies(&self, dnf: &Dnf) -> bool {
+        !self.all.lits.is_empty() && dnf.iter().any(|c| self.implies_cube(&self.all, c))
+    }
+
+    /// Is this DNF TRUE under the search's witness at every step after the head?
+    pub(crate) fn implies_committed(&self, dnf: &Dnf) -> bool {
+        !self.committed.lits.is_empty() && dnf.iter().any(|c| self.implies_cube(&self.committed, c))
+    }
+}
+
+impl Logic {
+    /// What the head of a search's list says ([`Given`]). `None` when the head's single
+    /// cubes conflict (the search fails at once; nothing to prune).
+    ///
+    /// Committed: the head's DNFs, in order, while each is a single cube not already TRUE
+    /// under the constraints so far (the search skips such a cube rather than committing
+    /// it: the simulation stops there).
+    pub(crate) fn given(&self, head: &[&Dnf]) -> Option<Given<'_>> {
+        let mut st = State::new(self);
+        let mut committed: Vec<&Lit> = Vec::new();
+        let mut stopped = false;
+        for dnf in head {
+            let [cube] = dnf.as_slice() else {
+                stopped = true;
+                continue;
+            };
+            if stopped || st.true_now(cube) {
+                stopped = true;
+                continue;
+            }
+            if !st.compatible(cube) {
+                return None;
+            }
+            st.commit(cube);
+            committed.extend(cube.iter().filter_map(|&l| self.lits.get(l)));
+        }
+        let all: Vec<&Lit> = head
+            .iter()
+            .filter_map(|d| match d.as_slice() {
+                [cube] => Some(cube),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|&l| self.lits.get(l))
+            .collect();
+        Some(Given {
+            logic: self,
+            all: self.implied(all),
+            committed: self.implied(committed),
+        })
+    }
+
+    fn implied<'a>(&'a self, lits: Vec<&'a Lit>) -> Implied<'a> {
+        let mut facts: Vec<FactNo> = lits.iter().map(|l| l.fact).collect();
+        facts.sort_unstable();
+        facts.dedup();
+        let forced = facts
+            .into_iter()
+            .filter_map(|f| {
+                let on: Vec<&Lit> = lits.iter().copied().filter(|l| l.fact == f).collect();
+                self.forced(f, &on).map(|v| (f, v))
+            })
+            .collect();
+        Implied { lits, forced }
+    }
+
+    /// The one value (`Some(Some)`) or absence (`Some(None)`) that these literals on `fact`
+    /// (a satisfiable set) allow; `None` when they allow more, or when telling would need
+    /// the solver (values of another type than the fact's domain).
+    fn forced(&self, fact: FactNo, lits: &[&Lit]) -> Option<Option<Value>> {
+        if fact != NEED
+            && lits
+                .iter()
+                .any(|l| matches!(l.op, Op::Exists(b) if b != l.positive))
+        {
+            return Some(None);
+        }
+        let same_kind = |v: &Value| {
+            matches!(
+                (self.vocab.domain(fact), v),
+                (Some(Domain::Text(_)), Value::Text(_))
+                    | (Some(Domain::Number { .. }), Value::Number(_))
+                    | (Some(Domain::Bool), Value::Bool(_))
+            )
+        };
+        let mut allowed: Option<Vec<&Value>> = None;
+        for l in lits {
+            let vs: Vec<&Value> = match (&l.op, l.positive) {
+                (Op::Eq(v), true) | (Op::Ne(v), false) => vec![v],
+                (Op::In(vs), true) | (Op::NotIn(vs), false) => vs.iter().collect(),
+                _ => continue,
+            };
+            if !vs.iter().all(|v| same_kind(v)) {
+                return None;
+            }
+            allowed = Some(match allowed {
+                None => vs,
+                Some(a) => a.into_iter().filter(|x| vs.contains(x)).collect(),
+            });
+        }
+        let allowed = allowed?;
+        let first = allowed.first()?;
+        allowed
+            .iter()
+            .all(|x| x == first)
+            .then(|| Some((*first).clone()))
+    }
+}
+
 /// What [`Logic::propagate`] found.
 enum Propagated {
     /// Every DNF is TRUE under the current witness.
