@@ -284,6 +284,23 @@ impl Logic {
         all: &[&Dnf],
         budget: &mut usize,
     ) -> Result<Option<Witness>, TooLarge> {
+        self.search_classes(all, &[], budget)
+    }
+
+    /// [`Logic::search`], where `classes` gives DNFs a class (parallel to `all`; shorter:
+    /// the rest have none): DNFs of one class are *twins*, the same literals (by value)
+    /// in the same places, so they are TRUE and compatible under the same constraints.
+    /// Within one version of the constraints (no commit or rollback in between) a twin's
+    /// verdict is taken from the first of its class looked at, charging the budget
+    /// the same steps: the search visits, branches and answers exactly as
+    /// [`Logic::search`] does, but hundreds of rules repeating one condition cost one
+    /// solve per version, not hundreds.
+    pub(crate) fn search_classes(
+        &self,
+        all: &[&Dnf],
+        classes: &[u32],
+        budget: &mut usize,
+    ) -> Result<Option<Witness>, TooLarge> {
         if all.iter().any(|d| d.is_empty()) {
             return Ok(None);
         }
@@ -295,11 +312,22 @@ impl Logic {
             decided: usize,
         }
         let mut st = State::new(self);
+        let mut seen = Seen {
+            classes,
+            verdicts: rustc_hash::FxHashMap::default(),
+        };
         let mut decided = vec![false; all.len()];
         let mut decided_log: Vec<usize> = Vec::new();
         let mut choices: Vec<Choice> = Vec::new();
         loop {
-            match self.propagate(&mut st, all, &mut decided, &mut decided_log, budget)? {
+            match self.propagate(
+                &mut st,
+                all,
+                &mut seen,
+                &mut decided,
+                &mut decided_log,
+                budget,
+            )? {
                 Propagated::Done => return Ok(Some(st.witness())),
                 Propagated::Branch(dnf, cubes) => {
                     let mark = st.mark();
@@ -359,6 +387,7 @@ impl Logic {
         &self,
         st: &mut State<'_>,
         all: &[&Dnf],
+        seen: &mut Seen<'_>,
         decided: &mut [bool],
         decided_log: &mut Vec<usize>,
         budget: &mut usize,
@@ -370,7 +399,29 @@ impl Logic {
                 if decided.get(d) != Some(&false) {
                     continue;
                 }
+                let class = seen.classes.get(d).copied();
+                match class.and_then(|c| seen.verdicts.get(&c)) {
+                    Some((v, Verdict::TrueNow)) if *v == st.version => continue,
+                    Some((v, Verdict::Many(compatible))) if *v == st.version => {
+                        // The same steps as checking each cube.
+                        if *budget < dnf.len() {
+                            return Err(TooLarge);
+                        }
+                        *budget -= dnf.len();
+                        if best
+                            .as_ref()
+                            .is_none_or(|(_, b)| compatible.len() < b.len())
+                        {
+                            best = Some((d, compatible.clone()));
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
                 if dnf.iter().any(|c| st.true_now(c)) {
+                    if let Some(c) = class {
+                        seen.verdicts.insert(c, (st.version, Verdict::TrueNow));
+                    }
                     continue;
                 }
                 let mut compatible = Vec::new();
@@ -396,6 +447,10 @@ impl Logic {
                         changed = true;
                     }
                     _ => {
+                        if let Some(c) = class {
+                            seen.verdicts
+                                .insert(c, (st.version, Verdict::Many(compatible.clone())));
+                        }
                         if best
                             .as_ref()
                             .is_none_or(|(_, b)| compatible.len() < b.len())
@@ -653,6 +708,22 @@ impl Logic {
     }
 }
 
+/// Verdicts of DNF classes under one version of a search's constraints
+/// ([`Logic::search_classes`]).
+struct Seen<'a> {
+    classes: &'a [u32],
+    /// Class → (constraint version, verdict).
+    verdicts: rustc_hash::FxHashMap<u32, (u64, Verdict)>,
+}
+
+/// What propagation found of a DNF that it neither committed nor failed on.
+enum Verdict {
+    /// Some cube is TRUE under the witness.
+    TrueNow,
+    /// These cubes (two or more) are compatible with the constraints.
+    Many(Vec<usize>),
+}
+
 /// What [`Logic::propagate`] found.
 enum Propagated {
     /// Every DNF is TRUE under the current witness.
@@ -670,6 +741,8 @@ struct State<'a> {
     /// Per fact: `None` while unconstrained (absent), else the witness value.
     value: Vec<Option<Option<Value>>>,
     undo: Vec<(FactNo, usize, Option<Option<Value>>)>,
+    /// Changes at every commit and rollback.
+    version: u64,
 }
 
 impl<'a> State<'a> {
@@ -680,6 +753,7 @@ impl<'a> State<'a> {
             lits: vec![Vec::new(); n],
             value: vec![None; n],
             undo: Vec::new(),
+            version: 0,
         }
     }
 
@@ -728,6 +802,7 @@ impl<'a> State<'a> {
 
     /// Add a compatible cube's literals.
     fn commit(&mut self, cube: &[LitNo]) {
+        self.version += 1;
         for f in self.facts(cube) {
             let v = self.solve_with(f, cube);
             let i = f as usize;
@@ -749,6 +824,7 @@ impl<'a> State<'a> {
     }
 
     fn rollback(&mut self, mark: usize) {
+        self.version += 1;
         while self.undo.len() > mark {
             let Some((f, len, v)) = self.undo.pop() else {
                 break;
