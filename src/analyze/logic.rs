@@ -1327,6 +1327,46 @@ rules: []
         assert_eq!(l.dnf(&c, true), Err(TooLarge));
     }
 
+    #[test]
+    fn given_implies() {
+        let mut l = logic(FACTS);
+        let mut dnf = |y: &str, positive: bool| l.dnf(&cond(y), positive).unwrap();
+        let head = dnf(
+            "{all: [{fact: requester, in: [public, officer]}, {fact: case, exists: false}, {fact: age, gte: 18}]}",
+            true,
+        );
+        let second = dnf("{fact: requester, in: [public, lawyer]}", true);
+        let same = dnf("{fact: requester, in: [public, officer]}", true);
+        let public = dnf("{fact: requester, eq: public}", true);
+        let not_lawyer = dnf("{fact: requester, eq: lawyer}", false);
+        let no_case = dnf("{fact: case, eq: x}", false);
+        let adult = dnf("{fact: age, gte: 21}", true);
+        let under = dnf("{fact: age, lt: 18}", false);
+        let lawyer = dnf("{fact: requester, eq: lawyer}", true);
+        let g = l.given(&[&head]).unwrap();
+        // The same test.
+        assert!(g.implies(&same) && g.implies_committed(&same));
+        // Intervals are not compared: `age >= 18` does not count as implying
+        // `not (age < 18)` (sound, only less pruning: the search keeps it).
+        assert!(!g.implies(&under));
+        // Not forced to one value: `eq public` may be false.
+        assert!(!g.implies(&public));
+        // FALSE(requester eq lawyer) needs the fact present and another value: not implied
+        // by `in` alone (no single value)...
+        assert!(!g.implies(&not_lawyer));
+        // ... but FALSE(case eq x) is not implied by absence either (unknown, not false).
+        assert!(!g.implies(&no_case));
+        assert!(!g.implies(&adult));
+        // With `in [public, lawyer]` the requester is forced to `public`. The second cube is TRUE
+        // under the first's witness (`public`) so the search skips it, not commits it:
+        // implied for every request, not for the search's witness at every step.
+        let g = l.given(&[&head, &second]).unwrap();
+        assert!(g.implies(&public) && !g.implies_committed(&public));
+        assert!(g.implies(&not_lawyer));
+        // Conflicting heads: the search fails at once.
+        assert!(l.given(&[&head, &lawyer]).is_none());
+    }
+
     mod differential {
         //! The solver against brute force over every request of a small finite vocabulary.
         use super::*;
