@@ -2,17 +2,22 @@
 //! reaches them (every earlier rule FALSE) — and demand different things. The first in the
 //! file wins silently; the example request shows it.
 //!
-//! Only rules that can be TRUE for the same `need` value are paired (rules that do not pin
-//! `need` are paired with every rule of their priority), so 10 000 rules over distinct
-//! needs cost about 10 000 checks, not 50 million.
+//! Only rules that can decide (see `shadowed-rule`) are paired, and only rules that can be
+//! TRUE for the same `need` value. A rule that does not pin `need` is paired with the rules
+//! of its priority that can be TRUE together with it on the fact it pins most selectively
+//! (`language eq es` is not paired with `language in [en, fr]`); one that pins nothing is
+//! paired with every rule of its priority. Each pair's search leaves out the earlier rules
+//! the pair's conditions already make FALSE, and stops at once when they make one TRUE
+//! ([`RuleLogic::against_earlier`](super::context::RuleLogic::against_earlier)), so the
+//! rules of a popular need cost about one check each per pair, not one search step.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::Lint;
-use super::context::{Context, Reach};
+use super::context::{Context, Reach, RuleLogic, exhaustive};
 use super::finding::{Code, Finding, Severity, Subject};
-use super::logic::Dnf;
-use crate::rules::{Rule, ValueRef};
+use super::logic::{Dnf, FactNo, NEED};
+use crate::rules::{Op, Rule, Value, ValueRef};
 
 /// See the [module docs](self).
 pub(crate) struct AmbiguousRules;
@@ -25,39 +30,12 @@ impl Lint for AmbiguousRules {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let rules = cx.rules.rules();
         let rl = cx.logic();
-        let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-        let (groups, wildcards) = rl.groups();
-        let mut consider = |a: usize, b: usize| {
-            let (a, b) = (a.min(b), a.max(b));
-            if let (Some(x), Some(y)) = (rules.get(a), rules.get(b)) {
-                if a != b && x.priority == y.priority && !differences(x, y).is_empty() {
-                    pairs.insert((a, b));
-                }
-            }
+        let pairs = if exhaustive() {
+            pairs_exhaustive(cx)
+        } else {
+            pairs(cx)
         };
-        for g in groups {
-            // Equal priorities are contiguous in evaluation order.
-            for (k, &a) in g.iter().enumerate() {
-                for &b in g.get(k + 1..).unwrap_or(&[]) {
-                    if rules.get(b).map(|r| r.priority) != rules.get(a).map(|r| r.priority) {
-                        break;
-                    }
-                    consider(a, b);
-                }
-            }
-        }
-        let mut by_priority: HashMap<i32, Vec<usize>> = HashMap::new();
-        for (i, r) in rules.iter().enumerate() {
-            by_priority.entry(r.priority).or_default().push(i);
-        }
-        for &w in wildcards {
-            let Some(p) = rules.get(w).map(|r| r.priority) else {
-                continue;
-            };
-            for &b in by_priority.get(&p).into_iter().flatten() {
-                consider(w, b);
-            }
-        }
+        let mut earlier: Option<(usize, Vec<usize>)> = None;
         for (a, b) in pairs {
             let (Some(x), Some(y)) = (rules.get(a), rules.get(b)) else {
                 continue;
@@ -79,29 +57,20 @@ impl Lint for AmbiguousRules {
             if matches!(rl.logic.search(&[pa, pb], &mut budget), Ok(None)) {
                 continue;
             }
-            let mut all: Vec<&Dnf> = vec![pa, pb];
-            let mut complete = true;
-            for e in rl.earlier(a) {
-                match rl.neg.get(e) {
-                    Some(Some(n)) => all.push(n),
-                    _ => complete = false,
-                }
+            // Pairs come sorted: each rule's earlier rules are listed once.
+            if earlier.as_ref().is_none_or(|(r, _)| *r != a) {
+                earlier = Some((a, rl.earlier(a)));
             }
+            let before = earlier.as_ref().map_or(&[][..], |(_, v)| v.as_slice());
+            let s = rl.against_earlier(&[a, b], before);
             let mut budget = cx.options.search_budget;
-            let (witness, exact) = match complete.then(|| rl.logic.search(&all, &mut budget)) {
-                Some(Ok(Some(w))) => (Some(w), true),
-                Some(Ok(None)) => (None, true),
-                _ => {
-                    let mut budget = cx.options.search_budget;
-                    match rl.logic.search(&[pa, pb], &mut budget) {
-                        Ok(w) => (w, false),
-                        Err(_) => {
-                            cx.give_up(&x.id);
-                            cx.give_up(&y.id);
-                            (None, false)
-                        }
-                    }
-                }
+            let (witness, exact) = match (s.complete, s.blocked) {
+                (true, true) => (None, true),
+                (true, false) => match rl.search_against(&s, &mut budget) {
+                    Ok(w) => (w, true),
+                    Err(_) => fallback(cx, pa, pb, &x.id, &y.id),
+                },
+                (false, _) => fallback(cx, pa, pb, &x.id, &y.id),
             };
             let Some(w) = witness else { continue };
             let note = if exact {
@@ -131,6 +100,267 @@ impl Lint for AmbiguousRules {
             );
         }
     }
+}
+
+/// Both TRUE, earlier rules not checked (too large): a witness of the pair alone.
+fn fallback(
+    cx: &Context<'_>,
+    pa: &Dnf,
+    pb: &Dnf,
+    x: &crate::model::Id,
+    y: &crate::model::Id,
+) -> (Option<super::logic::Witness>, bool) {
+    let mut budget = cx.options.search_budget;
+    match cx.logic().logic.search(&[pa, pb], &mut budget) {
+        Ok(w) => (w, false),
+        Err(_) => {
+            cx.give_up(x);
+            cx.give_up(y);
+            (None, false)
+        }
+    }
+}
+
+/// The pairs to check, sorted: rules of equal priority that demand different things and
+/// that may be TRUE for the same request — all of them (the reference for tests).
+fn pairs_exhaustive(cx: &Context<'_>) -> Vec<(usize, usize)> {
+    let rules = cx.rules.rules();
+    let rl = cx.logic();
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut consider = |a: usize, b: usize| {
+        let (a, b) = (a.min(b), a.max(b));
+        if let (Some(x), Some(y)) = (rules.get(a), rules.get(b)) {
+            if a != b && x.priority == y.priority && differ(x, y) {
+                pairs.push((a, b));
+            }
+        }
+    };
+    let (groups, wildcards) = rl.groups();
+    for g in groups {
+        // Equal priorities are contiguous in evaluation order.
+        for (k, &a) in g.iter().enumerate() {
+            for &b in g.get(k + 1..).unwrap_or(&[]) {
+                if rules.get(b).map(|r| r.priority) != rules.get(a).map(|r| r.priority) {
+                    break;
+                }
+                consider(a, b);
+            }
+        }
+    }
+    let mut by_priority: HashMap<i32, Vec<usize>> = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        by_priority.entry(r.priority).or_default().push(i);
+    }
+    for &w in wildcards {
+        let Some(p) = rules.get(w).map(|r| r.priority) else {
+            continue;
+        };
+        for &b in by_priority.get(&p).into_iter().flatten() {
+            consider(w, b);
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// The pairs [`pairs_exhaustive`] lists that can give a finding or an inconclusive rule,
+/// in the same order. Left out, exactly: pairs with a rule that cannot decide (the check
+/// skips them; found before comparing demands), and pairs of a rule that does not pin
+/// `need` with a rule that pins the wildcard's chosen fact to other values in every
+/// conjunction (the pair can never be TRUE together: the first search would fail).
+/// Pairs with a rule whose condition is too large are kept whatever the other rule is
+/// (both are reported inconclusive).
+///
+/// # Complexity
+/// O(Σ over need groups of (deciding rules of one priority)²) for the rules that pin
+/// `need`; for each that does not, O(rules of its priority compatible on its chosen fact),
+/// plus O(rules of the priority) once per (priority, fact) chosen.
+fn pairs(cx: &Context<'_>) -> Vec<(usize, usize)> {
+    let rules = cx.rules.rules();
+    let rl = cx.logic();
+    let reach = cx.reach();
+    let decides = |i: usize| matches!(reach.get(i), Some(Reach::Decides(_)));
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut consider = |a: usize, b: usize| {
+        let (a, b) = (a.min(b), a.max(b));
+        if let (Some(x), Some(y)) = (rules.get(a), rules.get(b)) {
+            if a != b && x.priority == y.priority && differ(x, y) {
+                pairs.push((a, b));
+            }
+        }
+    };
+    let (groups, wildcards) = rl.groups();
+    for g in groups {
+        let live: Vec<usize> = g.iter().copied().filter(|&i| decides(i)).collect();
+        for (k, &a) in live.iter().enumerate() {
+            for &b in live.get(k + 1..).unwrap_or(&[]) {
+                if rules.get(b).map(|r| r.priority) != rules.get(a).map(|r| r.priority) {
+                    break;
+                }
+                consider(a, b);
+            }
+        }
+    }
+    if !wildcards.is_empty() {
+        let mut by_priority: HashMap<i32, Vec<usize>> = HashMap::new();
+        let mut live_by_priority: HashMap<i32, Vec<usize>> = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            by_priority.entry(r.priority).or_default().push(i);
+            if decides(i) {
+                live_by_priority.entry(r.priority).or_default().push(i);
+            }
+        }
+        let mut indexes: HashMap<(i32, FactNo), PinIndex> = HashMap::new();
+        for &w in wildcards {
+            let Some(p) = rules.get(w).map(|r| r.priority) else {
+                continue;
+            };
+            match rl.pos.get(w) {
+                // Too large: every pair with it is inconclusive, whatever the other rule.
+                Some(None) => {
+                    for &b in by_priority.get(&p).into_iter().flatten() {
+                        consider(w, b);
+                    }
+                }
+                Some(Some(pw)) if decides(w) => {
+                    let live = live_by_priority.get(&p).map_or(&[][..], Vec::as_slice);
+                    for b in compatible(rl, &mut indexes, p, live, pw) {
+                        consider(w, b);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+/// Rules of one priority by the values they pin one fact to.
+struct PinIndex {
+    /// Rules with a conjunction that does not pin the fact to a finite set of texts.
+    open: Vec<usize>,
+    /// Text value → rules with a conjunction that allows it.
+    by_value: HashMap<String, Vec<usize>>,
+}
+
+/// The rules of `live` (one priority, deciding) that may be TRUE together with a wildcard
+/// of TRUE form `pw`: those compatible on the fact it pins most selectively (all of
+/// `live` when it pins none). May repeat a rule.
+fn compatible(
+    rl: &RuleLogic,
+    indexes: &mut HashMap<(i32, FactNo), PinIndex>,
+    priority: i32,
+    live: &[usize],
+    pw: &Dnf,
+) -> Vec<usize> {
+    let mut best: Option<(usize, FactNo, Vec<String>)> = None;
+    for f in rl.facts_of(pw) {
+        if f == NEED {
+            continue;
+        }
+        let Some(values) = pinned_texts(rl, pw, f) else {
+            continue;
+        };
+        let index = indexes
+            .entry((priority, f))
+            .or_insert_with(|| PinIndex::build(rl, live, f));
+        let cost = index.open.len()
+            + values
+                .iter()
+                .map(|v| index.by_value.get(v).map_or(0, Vec::len))
+                .sum::<usize>();
+        if best.as_ref().is_none_or(|(c, _, _)| cost < *c) {
+            best = Some((cost, f, values));
+        }
+    }
+    let Some((_, f, values)) = best else {
+        return live.to_vec();
+    };
+    let Some(index) = indexes.get(&(priority, f)) else {
+        return live.to_vec();
+    };
+    let mut out = index.open.clone();
+    for v in &values {
+        out.extend(index.by_value.get(v).into_iter().flatten().copied());
+    }
+    out
+}
+
+impl PinIndex {
+    fn build(rl: &RuleLogic, live: &[usize], fact: FactNo) -> PinIndex {
+        let mut open = Vec::new();
+        let mut by_value: HashMap<String, Vec<usize>> = HashMap::new();
+        for &b in live {
+            match rl
+                .pos
+                .get(b)
+                .and_then(Option::as_ref)
+                .and_then(|p| pinned_texts(rl, p, fact))
+            {
+                Some(vs) => {
+                    for v in vs {
+                        by_value.entry(v).or_default().push(b);
+                    }
+                }
+                None => open.push(b),
+            }
+        }
+        PinIndex { open, by_value }
+    }
+}
+
+/// The texts `fact` may take where the DNF is TRUE, when every conjunction pins it to a
+/// finite set of texts (`eq`, `in`, or negated `ne`, `not_in`; every value a text):
+/// a superset of what the solver allows, so two disjoint answers mean no request makes
+/// both DNFs TRUE.
+fn pinned_texts(rl: &RuleLogic, dnf: &Dnf, fact: FactNo) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for cube in dnf {
+        let mut allowed: Option<Vec<String>> = None;
+        for &l in cube {
+            let Some(lit) = rl.logic.lits.get(l) else {
+                continue;
+            };
+            if lit.fact != fact {
+                continue;
+            }
+            let vs: &[Value] = match (&lit.op, lit.positive) {
+                (Op::Eq(v), true) | (Op::Ne(v), false) => std::slice::from_ref(v),
+                (Op::In(vs), true) | (Op::NotIn(vs), false) => vs,
+                _ => continue,
+            };
+            let texts: Vec<String> = vs
+                .iter()
+                .map(|v| match v {
+                    Value::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            allowed = Some(match allowed {
+                None => texts,
+                Some(a) => a.into_iter().filter(|x| texts.contains(x)).collect(),
+            });
+        }
+        out.extend(allowed?);
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// Do two rules demand different things ([`differences`] is not empty)?
+pub(crate) fn differ(x: &Rule, y: &Rule) -> bool {
+    x.capability != y.capability
+        || x.authority != y.authority
+        || x.unit != y.unit
+        || x.site != y.site
+        || x.language != y.language
+        || x.desk_site != y.desk_site
+        || x.owner != y.owner
+        || x.bring != y.bring
 }
 
 fn show<T: std::fmt::Display>(v: &Option<T>) -> String {
@@ -186,4 +416,299 @@ pub(crate) fn differences(x: &Rule, y: &Rule) -> Vec<String> {
         d.push(format!("bring {} vs {}", list(&x.bring), list(&y.bring)));
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    //! The pruned pairing and searches against the exhaustive ones: the same report.
+    use crate::analyze::context::EXHAUSTIVE;
+    use crate::analyze::{Code, Options, Report, analyze_router};
+    use crate::synth::{OrgShape, RuleShape};
+    use crate::{Org, Router, RuleSet};
+
+    /// The report with the pruning on, and off.
+    pub(crate) fn both(router: &Router, options: &Options) -> (Report, Report) {
+        let t = std::time::Instant::now();
+        let pruned = analyze_router(router, options);
+        let tp = t.elapsed();
+        EXHAUSTIVE.with(|c| c.set(true));
+        let t = std::time::Instant::now();
+        let exhaustive = analyze_router(router, options);
+        let te = t.elapsed();
+        EXHAUSTIVE.with(|c| c.set(false));
+        // Shown with `--nocapture`.
+        println!("pruned {tp:?}, exhaustive {te:?}");
+        (pruned, exhaustive)
+    }
+
+    fn synthetic(desks: usize, rules: usize) {
+        let os = crate::synth::org(&OrgShape::new(desks).seed(2026));
+        let rs = crate::synth::rules(&os, &RuleShape::new(rules).seed(2026));
+        let org = Org::from_spec(os).unwrap();
+        let rules = RuleSet::from_spec(rs, &org).unwrap();
+        let router = Router::new(org, rules);
+        let week = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let options = Options::new()
+            .week(week)
+            .only([Code::AmbiguousRules, Code::ShadowedRule]);
+        let (pruned, exhaustive) = both(&router, &options);
+        assert!(
+            pruned
+                .findings
+                .iter()
+                .any(|f| f.code == Code::AmbiguousRules)
+        );
+        assert_eq!(
+            serde_json::to_string(&pruned).unwrap(),
+            serde_json::to_string(&exhaustive).unwrap()
+        );
+    }
+
+    mod random {
+        //! Random small rule sets, many not pinning `need`: the pruned report equals the
+        //! exhaustive one (findings with their example requests, inconclusive rules).
+        use super::*;
+        use crate::OrgSpec;
+        use crate::rules::{
+            Condition, DeskConstraintsSpec, Op, RuleSetSpec, RuleSpec, ThenSpec, Value, ValueRef,
+        };
+        use proptest::prelude::*;
+
+        const ORG: &str = r#"
+sites: [{id: hq}, {id: aux}]
+units: [{id: city, duty_desk: front}]
+desks:
+  - {id: front, unit: city, site: hq, capabilities: [c1], languages: [en]}
+  - {id: back, unit: city, site: aux, capabilities: [c1, c2], languages: [en, es], authority: 2}
+  - {id: side, unit: city, site: hq, capabilities: [c2, c3], languages: [es]}
+"#;
+
+        const FACTS: &str = r#"
+facts:
+  - {id: t, values: [xa, xb, yz]}
+  - {id: n, type: number, values: [0, 1, 2, 3]}
+  - {id: b, type: bool}
+  - {id: c}
+rules: []
+"#;
+
+        fn test(fact: &str, op: Op) -> Condition {
+            Condition::Test {
+                fact: fact.to_owned(),
+                op,
+            }
+        }
+
+        fn texts(vs: Vec<&str>) -> Vec<Value> {
+            vs.into_iter().map(Value::from).collect()
+        }
+
+        /// A test on one fact; `need` and `language` often, so that rules pin them.
+        fn leaf() -> impl Strategy<Value = Condition> {
+            let needs = vec!["n1", "n2", "n3"];
+            let langs = vec!["en", "es", "fr"];
+            let ts = vec!["xa", "xb", "yz"];
+            prop_oneof![
+                3 => prop::sample::select(needs.clone()).prop_map(|v| test("need", Op::Eq(v.into()))),
+                1 => prop::sample::subsequence(needs.clone(), 1..3).prop_map(|v| test("need", Op::In(texts(v)))),
+                1 => prop::sample::select(needs).prop_map(|v| test("need", Op::Ne(v.into()))),
+                3 => prop::sample::select(langs.clone()).prop_map(|v| test("language", Op::Eq(v.into()))),
+                1 => prop::sample::subsequence(langs, 1..3).prop_map(|v| test("language", Op::NotIn(texts(v)))),
+                2 => prop::sample::select(ts.clone()).prop_map(|v| test("t", Op::Eq(v.into()))),
+                1 => prop::sample::subsequence(ts, 1..3).prop_map(|v| test("t", Op::In(texts(v)))),
+                1 => prop::sample::select(vec!["x", "xa", "y"]).prop_map(|p| test("t", Op::Prefix(p.into()))),
+                1 => (0..4i64).prop_map(|v| test("n", Op::Eq(v.into()))),
+                1 => (-1..5i64).prop_map(|v| test("n", Op::Gte(v as f64))),
+                1 => any::<bool>().prop_map(|v| test("b", Op::Eq(v.into()))),
+                1 => prop::sample::select(vec!["p", "q"]).prop_map(|v| test("c", Op::Eq(v.into()))),
+                1 => (prop::sample::select(vec!["t", "c", "n", "language"]), any::<bool>())
+                    .prop_map(|(f, e)| test(f, Op::Exists(e))),
+                1 => prop::sample::select(vec!["hq", "aux"]).prop_map(|v| test("site", Op::Eq(v.into()))),
+            ]
+        }
+
+        fn condition() -> impl Strategy<Value = Condition> {
+            leaf().prop_recursive(2, 8, 3, |inner| {
+                prop_oneof![
+                    3 => prop::collection::vec(inner.clone(), 1..4).prop_map(Condition::All),
+                    1 => prop::collection::vec(inner.clone(), 1..3).prop_map(Condition::Any),
+                    1 => inner.prop_map(|c| Condition::Not(Box::new(c))),
+                ]
+            })
+        }
+
+        fn rule() -> impl Strategy<Value = (Option<Condition>, i32, usize, usize)> {
+            (
+                prop::option::weighted(0.95, condition()),
+                0..2i32,
+                0..3usize,
+                0..4usize,
+            )
+        }
+
+        fn rule_set(rules: Vec<(Option<Condition>, i32, usize, usize)>) -> RuleSetSpec {
+            let mut spec: RuleSetSpec = serde_saphyr::from_str(FACTS).unwrap();
+            for (i, (when, priority, cap, extra)) in rules.into_iter().enumerate() {
+                let mut then = ThenSpec {
+                    capability: ["c1", "c2", "c3"][cap].to_owned(),
+                    authority: None,
+                    unit: None,
+                    site: None,
+                    desk: DeskConstraintsSpec::default(),
+                    owner: None,
+                    bring: Vec::new(),
+                };
+                match extra {
+                    1 => then.authority = Some(2),
+                    2 => {
+                        then.desk.language = Some(ValueRef::Fact {
+                            fact: "language".to_owned(),
+                        })
+                    }
+                    3 => then.site = Some("hq".to_owned()),
+                    _ => {}
+                }
+                spec.rules.push(RuleSpec {
+                    id: format!("r{i}"),
+                    description: None,
+                    priority,
+                    when,
+                    then,
+                });
+            }
+            spec
+        }
+
+        fn check(
+            rules: Vec<(Option<Condition>, i32, usize, usize)>,
+            small_cubes: bool,
+        ) -> Result<(), TestCaseError> {
+            let org = Org::from_spec(serde_saphyr::from_str::<OrgSpec>(ORG).unwrap()).unwrap();
+            let Ok(rules) = RuleSet::from_spec(rule_set(rules), &org) else {
+                return Ok(());
+            };
+            let router = Router::new(org, rules);
+            let mut options = Options::new();
+            if small_cubes {
+                // Some conditions too large: their pairs are inconclusive.
+                options.cube_limit = 2;
+            }
+            let (pruned, exhaustive) = both(&router, &options);
+            prop_assert_eq!(
+                serde_json::to_string_pretty(&pruned).unwrap(),
+                serde_json::to_string_pretty(&exhaustive).unwrap()
+            );
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(96))]
+
+            #[test]
+            fn pruned_equals_exhaustive(
+                rules in prop::collection::vec(rule(), 2..9),
+                small_cubes in prop::bool::weighted(0.2),
+            ) {
+                check(rules, small_cubes)?;
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// The same, many more cases: `cargo test --lib pruned_equals -- --ignored`.
+            #[test]
+            #[ignore]
+            fn pruned_equals_exhaustive_many(
+                rules in prop::collection::vec(rule(), 2..14),
+                small_cubes in prop::bool::weighted(0.2),
+            ) {
+                check(rules, small_cubes)?;
+            }
+        }
+    }
+
+    mod compatibility {
+        //! Which rules a wildcard is paired with.
+        use super::super::{compatible, pinned_texts};
+        use crate::analyze::Options;
+        use crate::analyze::context::Context;
+        use crate::{Org, OrgSpec, Router, RuleSet, RuleSetSpec};
+        use std::collections::HashMap;
+
+        fn router(rules: &str) -> Router {
+            let org: OrgSpec = serde_saphyr::from_str(
+                "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a, b]}]\n",
+            )
+            .unwrap();
+            let org = Org::from_spec(org).unwrap();
+            let spec: RuleSetSpec = serde_saphyr::from_str(rules).unwrap();
+            let rules = RuleSet::from_spec(spec, &org).unwrap();
+            Router::new(org, rules)
+        }
+
+        const RULES: &str = r#"
+facts: [{id: tier, values: [gold, silver]}, {id: age, type: number}]
+rules:
+  - {id: es, when: {fact: language, eq: es}, then: {capability: a}}
+  - {id: en-fr, when: {all: [{fact: need, eq: x}, {fact: language, in: [en, fr]}]}, then: {capability: b}}
+  - {id: open, when: {fact: need, eq: z}, then: {capability: b}}
+  - {id: es-or-en, when: {any: [{fact: language, eq: es}, {fact: language, eq: en}]}, then: {capability: b}}
+  - {id: not-es, when: {not: {fact: language, eq: es}}, then: {capability: b}}
+  - {id: half, when: {any: [{fact: language, eq: en}, {fact: tier, eq: gold}]}, then: {capability: b}}
+  - {id: old, when: {fact: age, gte: 65}, then: {capability: b}}
+"#;
+
+        #[test]
+        fn pinned_values_per_fact() {
+            let router = router(RULES);
+            let options = Options::new();
+            let cx = Context::new(&router, &options);
+            let rl = cx.logic();
+            let lang = rl.logic.vocab.get("language").unwrap();
+            let pinned = |r: usize| pinned_texts(rl, rl.pos[r].as_ref().unwrap(), lang);
+            assert_eq!(pinned(0), Some(vec!["es".to_owned()]));
+            assert_eq!(pinned(1), Some(vec!["en".to_owned(), "fr".to_owned()]));
+            // Not tested: not pinned.
+            assert_eq!(pinned(2), None);
+            assert_eq!(pinned(3), Some(vec!["en".to_owned(), "es".to_owned()]));
+            // `not eq` pins nothing (any other language).
+            assert_eq!(pinned(4), None);
+            // One conjunction leaves the language open.
+            assert_eq!(pinned(5), None);
+            // A number is never a text pin.
+            let age = rl.logic.vocab.get("age").unwrap();
+            assert_eq!(pinned_texts(rl, rl.pos[6].as_ref().unwrap(), age), None);
+        }
+
+        #[test]
+        fn a_wildcard_meets_only_compatible_rules() {
+            let router = router(RULES);
+            let options = Options::new();
+            let cx = Context::new(&router, &options);
+            let rl = cx.logic();
+            let live: Vec<usize> = (0..7).collect();
+            let mut indexes = HashMap::new();
+            let mut got = compatible(rl, &mut indexes, 0, &live, rl.pos[0].as_ref().unwrap());
+            got.sort_unstable();
+            got.dedup();
+            // `en-fr` pins the language to other values: never TRUE with `es`.
+            assert_eq!(got, vec![0, 2, 3, 4, 5, 6]);
+            // `old` pins nothing: paired with every rule.
+            let got = compatible(rl, &mut indexes, 0, &live, rl.pos[6].as_ref().unwrap());
+            assert_eq!(got, live);
+        }
+    }
+
+    #[test]
+    fn synthetic_10k_same_as_exhaustive() {
+        synthetic(10_000, 1_000);
+    }
+
+    /// Seconds in a debug build.
+    #[test]
+    #[ignore]
+    fn synthetic_100k_same_as_exhaustive() {
+        synthetic(100_000, 10_000);
+    }
 }

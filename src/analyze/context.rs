@@ -8,6 +8,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use super::Options;
+#[cfg(doc)]
+use super::logic::Given;
 use super::logic::{Dnf, FactNo, LANGUAGE, Logic, NEED, SITE, UNIT, Vocabulary, Witness};
 use super::report::Runarounds;
 use crate::model::{Desk, Id, Org, OrgEdge, OrgNode};
@@ -471,6 +473,37 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The DNFs of a search against earlier rules ([`RuleLogic::against_earlier`]).
+pub(crate) struct Against<'a> {
+    /// The head, then the FALSE forms that matter.
+    pub(crate) all: Vec<&'a Dnf>,
+    /// Twin class of each DNF of `all`.
+    pub(crate) classes: Vec<u32>,
+    /// Every earlier rule had a FALSE form (not too large).
+    pub(crate) complete: bool,
+    /// Some earlier rule is TRUE whenever the head is: no request satisfies the search
+    /// (`all` is then empty).
+    pub(crate) blocked: bool,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests switch the pruning off to compare with the exhaustive searches.
+    pub(crate) static EXHAUSTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Analyse without pruning (tests only: the reference the pruned analysis must equal).
+#[cfg(test)]
+pub(crate) fn exhaustive() -> bool {
+    EXHAUSTIVE.with(std::cell::Cell::get)
+}
+
+/// Analyse without pruning: never, outside tests.
+#[cfg(not(test))]
+pub(crate) const fn exhaustive() -> bool {
+    false
+}
+
 /// Whether a rule can decide some request.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Reach {
@@ -495,6 +528,10 @@ pub(crate) struct RuleLogic {
     pub(crate) needs: Vec<Option<Vec<String>>>,
     /// The facts each rule's TRUE form tests (sorted).
     mentions: Vec<Vec<FactNo>>,
+    /// Twin class of each rule's TRUE form and FALSE form (equal: the same literals by
+    /// value in the same places; see [`Logic::search_classes`]).
+    pos_class: Vec<u32>,
+    neg_class: Vec<u32>,
     by_need: HashMap<String, Vec<usize>>,
     wildcards: Vec<usize>,
     /// `fact eq value` literals for values the lints pin: needs some desk refers, sites,
@@ -560,12 +597,15 @@ impl RuleLogic {
                 }
             }
         }
+        let (pos_class, neg_class) = twin_classes(&logic, &pos, &neg);
         RuleLogic {
             logic,
             pos,
             neg,
             needs,
             mentions,
+            pos_class,
+            neg_class,
             by_need,
             wildcards,
             eq_lit,
@@ -608,6 +648,18 @@ impl RuleLogic {
             .search(&all, &mut budget)
             .ok()
             .map(|w| w.is_some())
+    }
+
+    /// The facts a DNF tests (sorted, each once).
+    pub(crate) fn facts_of(&self, dnf: &Dnf) -> Vec<FactNo> {
+        let mut fs: Vec<FactNo> = dnf
+            .iter()
+            .flatten()
+            .filter_map(|&l| self.logic.lits.get(l).map(|l| l.fact))
+            .collect();
+        fs.sort_unstable();
+        fs.dedup();
+        fs
     }
 
     /// Groups of rules that may be TRUE for the same need value (each sorted), and the
@@ -654,18 +706,96 @@ impl RuleLogic {
         if pos.is_empty() {
             return Reach::NeverTrue;
         }
-        let mut all: Vec<&Dnf> = vec![pos];
-        for e in self.earlier(r) {
-            match self.neg.get(e) {
-                Some(Some(n)) => all.push(n),
-                _ => return Reach::Inconclusive,
-            }
+        let s = self.against_earlier(&[r], &self.earlier(r));
+        if !s.complete {
+            return Reach::Inconclusive;
+        }
+        if s.blocked {
+            return Reach::Shadowed;
         }
         let mut budget = budget;
-        match self.logic.search(&all, &mut budget) {
+        match self.search_against(&s, &mut budget) {
             Ok(Some(w)) => Reach::Decides(w),
             Ok(None) => Reach::Shadowed,
             Err(_) => Reach::Inconclusive,
+        }
+    }
+
+    /// The DNFs of the search "the rules of `head` TRUE and every rule of `earlier` FALSE":
+    /// the TRUE forms of `head` (which the caller has checked are not too large), then the
+    /// FALSE forms of the rules of `earlier`, in order; run it with
+    /// [`RuleLogic::search_against`].
+    ///
+    /// Pruned, exactly (see [`Given`]): an earlier rule whose TRUE form the head implies
+    /// makes the search fail (`blocked`), and one whose FALSE form what the search commits
+    /// first implies is left out (the search would skip it at every step). So a rule that
+    /// pins a fact (`language eq es`, `need in [a, b]`) costs no search step in the
+    /// searches of rules that pin it to another value, and a rule that repeats an earlier
+    /// rule's condition is shadowed without a search. Each earlier rule costs a check of
+    /// its cubes against the head's few literals.
+    pub(crate) fn against_earlier(&self, head: &[usize], earlier: &[usize]) -> Against<'_> {
+        let mut out = Against {
+            all: Vec::with_capacity(head.len() + earlier.len()),
+            classes: Vec::with_capacity(head.len() + earlier.len()),
+            complete: true,
+            blocked: false,
+        };
+        for &h in head {
+            if let (Some(Some(p)), Some(&c)) = (self.pos.get(h), self.pos_class.get(h)) {
+                out.all.push(p);
+                out.classes.push(c);
+            }
+        }
+        let given = if exhaustive() {
+            None
+        } else {
+            self.logic.given(&out.all)
+        };
+        for &e in earlier {
+            let (Some(Some(n)), Some(&c)) = (self.neg.get(e), self.neg_class.get(e)) else {
+                out.complete = false;
+                continue;
+            };
+            if out.blocked {
+                continue;
+            }
+            if let Some(g) = &given {
+                if self
+                    .pos
+                    .get(e)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|p| g.implies(p))
+                {
+                    out.blocked = true;
+                    continue;
+                }
+                if g.implies_committed(n) {
+                    continue;
+                }
+            }
+            out.all.push(n);
+            out.classes.push(c);
+        }
+        if out.blocked {
+            out.all.clear();
+            out.classes.clear();
+        }
+        out
+    }
+
+    /// Run a search built by [`RuleLogic::against_earlier`] (not blocked).
+    ///
+    /// # Errors
+    /// [`TooLarge`](super::logic::TooLarge) when the budget runs out.
+    pub(crate) fn search_against(
+        &self,
+        s: &Against<'_>,
+        budget: &mut usize,
+    ) -> Result<Option<Witness>, super::logic::TooLarge> {
+        if exhaustive() {
+            self.logic.search(&s.all, budget)
+        } else {
+            self.logic.search_classes(&s.all, &s.classes, budget)
         }
     }
 
@@ -690,6 +820,34 @@ impl RuleLogic {
         }
         req
     }
+}
+
+/// Twin classes of the rules' TRUE and FALSE forms: DNFs with the same literals (by value:
+/// `Debug` text, which tells apart every two literals that could behave differently) in
+/// the same places share a class.
+fn twin_classes(logic: &Logic, pos: &[Option<Dnf>], neg: &[Option<Dnf>]) -> (Vec<u32>, Vec<u32>) {
+    let mut lit_ids: HashMap<String, u32> = HashMap::new();
+    let mut classes: HashMap<Vec<Vec<u32>>, u32> = HashMap::new();
+    let mut class_of = |d: &Option<Dnf>| -> u32 {
+        let Some(d) = d else { return u32::MAX };
+        let key: Vec<Vec<u32>> = d
+            .iter()
+            .map(|cube| {
+                cube.iter()
+                    .map(|&l| {
+                        let text = format!("{:?}", logic.lits.get(l));
+                        let next = lit_ids.len() as u32;
+                        *lit_ids.entry(text).or_insert(next)
+                    })
+                    .collect()
+            })
+            .collect();
+        let next = classes.len() as u32;
+        *classes.entry(key).or_insert(next)
+    };
+    let p = pos.iter().map(&mut class_of).collect();
+    let n = neg.iter().map(&mut class_of).collect();
+    (p, n)
 }
 
 /// The needs a DNF can be TRUE for, when every cube pins `need` to a finite set.

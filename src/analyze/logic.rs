@@ -284,6 +284,23 @@ impl Logic {
         all: &[&Dnf],
         budget: &mut usize,
     ) -> Result<Option<Witness>, TooLarge> {
+        self.search_classes(all, &[], budget)
+    }
+
+    /// [`Logic::search`], where `classes` gives DNFs a class (parallel to `all`; shorter:
+    /// the rest have none): DNFs of one class are *twins*, the same literals (by value)
+    /// in the same places, so they are TRUE and compatible under the same constraints.
+    /// Within one version of the constraints (no commit or rollback in between) a twin's
+    /// verdict is taken from the first of its class looked at, charging the budget
+    /// the same steps: the search visits, branches and answers exactly as
+    /// [`Logic::search`] does, but hundreds of rules repeating one condition cost one
+    /// solve per version, not hundreds.
+    pub(crate) fn search_classes(
+        &self,
+        all: &[&Dnf],
+        classes: &[u32],
+        budget: &mut usize,
+    ) -> Result<Option<Witness>, TooLarge> {
         if all.iter().any(|d| d.is_empty()) {
             return Ok(None);
         }
@@ -295,11 +312,22 @@ impl Logic {
             decided: usize,
         }
         let mut st = State::new(self);
+        let mut seen = Seen {
+            classes,
+            verdicts: rustc_hash::FxHashMap::default(),
+        };
         let mut decided = vec![false; all.len()];
         let mut decided_log: Vec<usize> = Vec::new();
         let mut choices: Vec<Choice> = Vec::new();
         loop {
-            match self.propagate(&mut st, all, &mut decided, &mut decided_log, budget)? {
+            match self.propagate(
+                &mut st,
+                all,
+                &mut seen,
+                &mut decided,
+                &mut decided_log,
+                budget,
+            )? {
                 Propagated::Done => return Ok(Some(st.witness())),
                 Propagated::Branch(dnf, cubes) => {
                     let mark = st.mark();
@@ -359,6 +387,7 @@ impl Logic {
         &self,
         st: &mut State<'_>,
         all: &[&Dnf],
+        seen: &mut Seen<'_>,
         decided: &mut [bool],
         decided_log: &mut Vec<usize>,
         budget: &mut usize,
@@ -370,7 +399,29 @@ impl Logic {
                 if decided.get(d) != Some(&false) {
                     continue;
                 }
+                let class = seen.classes.get(d).copied();
+                match class.and_then(|c| seen.verdicts.get(&c)) {
+                    Some((v, Verdict::TrueNow)) if *v == st.version => continue,
+                    Some((v, Verdict::Many(compatible))) if *v == st.version => {
+                        // The same steps as checking each cube.
+                        if *budget < dnf.len() {
+                            return Err(TooLarge);
+                        }
+                        *budget -= dnf.len();
+                        if best
+                            .as_ref()
+                            .is_none_or(|(_, b)| compatible.len() < b.len())
+                        {
+                            best = Some((d, compatible.clone()));
+                        }
+                        continue;
+                    }
+                    _ => {}
+                }
                 if dnf.iter().any(|c| st.true_now(c)) {
+                    if let Some(c) = class {
+                        seen.verdicts.insert(c, (st.version, Verdict::TrueNow));
+                    }
                     continue;
                 }
                 let mut compatible = Vec::new();
@@ -396,6 +447,10 @@ impl Logic {
                         changed = true;
                     }
                     _ => {
+                        if let Some(c) = class {
+                            seen.verdicts
+                                .insert(c, (st.version, Verdict::Many(compatible.clone())));
+                        }
                         if best
                             .as_ref()
                             .is_none_or(|(_, b)| compatible.len() < b.len())
@@ -498,6 +553,177 @@ impl Logic {
     }
 }
 
+/// What the head of a [`Logic::search`]'s list — its single-cube DNFs — says about every
+/// request the search can find, in two strengths:
+///
+/// - `all`: every literal of the head's single cubes. Each such request makes them TRUE, so
+///   an earlier rule whose TRUE form they imply cannot be FALSE: the search has no solution
+///   (exact: the search would answer "none" too).
+/// - `committed`: the literals the search commits for good before anything else (the
+///   single cubes at the head of its list, each committed in the first propagation pass
+///   before any choice, so never undone). The witness satisfies them at every later step,
+///   so a DNF they imply is TRUE under the witness at every visit: the search skips it,
+///   never branches on it and never charges the budget for it. Leaving such a DNF out
+///   changes neither the answer nor the witness.
+///
+/// A literal is implied when the same test is among the literals, or when they force its
+/// fact to one value (or to be absent) for which it holds.
+#[derive(Debug)]
+pub(crate) struct Given<'a> {
+    logic: &'a Logic,
+    all: Implied<'a>,
+    committed: Implied<'a>,
+}
+
+/// Literals and the facts they force ([`Given`]).
+#[derive(Debug, Default)]
+struct Implied<'a> {
+    lits: Vec<&'a Lit>,
+    /// Facts with one possible value (`Some`) or that must be absent (`None`).
+    forced: Vec<(FactNo, Option<Value>)>,
+}
+
+impl<'a> Given<'a> {
+    fn implies_cube(&self, by: &Implied<'a>, cube: &[LitNo]) -> bool {
+        cube.iter().all(|&l| {
+            let Some(lit) = self.logic.lits.get(l) else {
+                return false;
+            };
+            by.lits.contains(&lit)
+                || by
+                    .forced
+                    .iter()
+                    .find(|(f, _)| *f == lit.fact)
+                    .is_some_and(|(_, v)| self.logic.lit_holds(l, v.as_ref()))
+        })
+    }
+
+    /// Does every request the search can find make this DNF TRUE?
+    pub(crate) fn implies(&self, dnf: &Dnf) -> bool {
+        !self.all.lits.is_empty() && dnf.iter().any(|c| self.implies_cube(&self.all, c))
+    }
+
+    /// Is this DNF TRUE under the search's witness at every step after the head?
+    pub(crate) fn implies_committed(&self, dnf: &Dnf) -> bool {
+        !self.committed.lits.is_empty() && dnf.iter().any(|c| self.implies_cube(&self.committed, c))
+    }
+}
+
+impl Logic {
+    /// What the head of a search's list says ([`Given`]). `None` when the head's single
+    /// cubes conflict (the search fails at once; nothing to prune).
+    ///
+    /// Committed: the head's DNFs, in order, while each is a single cube not already TRUE
+    /// under the constraints so far (the search skips such a cube rather than committing
+    /// it: the simulation stops there).
+    pub(crate) fn given(&self, head: &[&Dnf]) -> Option<Given<'_>> {
+        let mut st = State::new(self);
+        let mut committed: Vec<&Lit> = Vec::new();
+        let mut stopped = false;
+        for dnf in head {
+            let [cube] = dnf.as_slice() else {
+                stopped = true;
+                continue;
+            };
+            if stopped || st.true_now(cube) {
+                stopped = true;
+                continue;
+            }
+            if !st.compatible(cube) {
+                return None;
+            }
+            st.commit(cube);
+            committed.extend(cube.iter().filter_map(|&l| self.lits.get(l)));
+        }
+        let all: Vec<&Lit> = head
+            .iter()
+            .filter_map(|d| match d.as_slice() {
+                [cube] => Some(cube),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|&l| self.lits.get(l))
+            .collect();
+        Some(Given {
+            logic: self,
+            all: self.implied(all),
+            committed: self.implied(committed),
+        })
+    }
+
+    fn implied<'a>(&'a self, lits: Vec<&'a Lit>) -> Implied<'a> {
+        let mut facts: Vec<FactNo> = lits.iter().map(|l| l.fact).collect();
+        facts.sort_unstable();
+        facts.dedup();
+        let forced = facts
+            .into_iter()
+            .filter_map(|f| {
+                let on: Vec<&Lit> = lits.iter().copied().filter(|l| l.fact == f).collect();
+                self.forced(f, &on).map(|v| (f, v))
+            })
+            .collect();
+        Implied { lits, forced }
+    }
+
+    /// The one value (`Some(Some)`) or absence (`Some(None)`) that these literals on `fact`
+    /// (a satisfiable set) allow; `None` when they allow more, or when telling would need
+    /// the solver (values of another type than the fact's domain).
+    fn forced(&self, fact: FactNo, lits: &[&Lit]) -> Option<Option<Value>> {
+        if fact != NEED
+            && lits
+                .iter()
+                .any(|l| matches!(l.op, Op::Exists(b) if b != l.positive))
+        {
+            return Some(None);
+        }
+        let same_kind = |v: &Value| {
+            matches!(
+                (self.vocab.domain(fact), v),
+                (Some(Domain::Text(_)), Value::Text(_))
+                    | (Some(Domain::Number { .. }), Value::Number(_))
+                    | (Some(Domain::Bool), Value::Bool(_))
+            )
+        };
+        let mut allowed: Option<Vec<&Value>> = None;
+        for l in lits {
+            let vs: Vec<&Value> = match (&l.op, l.positive) {
+                (Op::Eq(v), true) | (Op::Ne(v), false) => vec![v],
+                (Op::In(vs), true) | (Op::NotIn(vs), false) => vs.iter().collect(),
+                _ => continue,
+            };
+            if !vs.iter().all(|v| same_kind(v)) {
+                return None;
+            }
+            allowed = Some(match allowed {
+                None => vs,
+                Some(a) => a.into_iter().filter(|x| vs.contains(x)).collect(),
+            });
+        }
+        let allowed = allowed?;
+        let first = allowed.first()?;
+        allowed
+            .iter()
+            .all(|x| x == first)
+            .then(|| Some((*first).clone()))
+    }
+}
+
+/// Verdicts of DNF classes under one version of a search's constraints
+/// ([`Logic::search_classes`]).
+struct Seen<'a> {
+    classes: &'a [u32],
+    /// Class → (constraint version, verdict).
+    verdicts: rustc_hash::FxHashMap<u32, (u64, Verdict)>,
+}
+
+/// What propagation found of a DNF that it neither committed nor failed on.
+enum Verdict {
+    /// Some cube is TRUE under the witness.
+    TrueNow,
+    /// These cubes (two or more) are compatible with the constraints.
+    Many(Vec<usize>),
+}
+
 /// What [`Logic::propagate`] found.
 enum Propagated {
     /// Every DNF is TRUE under the current witness.
@@ -515,6 +741,8 @@ struct State<'a> {
     /// Per fact: `None` while unconstrained (absent), else the witness value.
     value: Vec<Option<Option<Value>>>,
     undo: Vec<(FactNo, usize, Option<Option<Value>>)>,
+    /// Changes at every commit and rollback.
+    version: u64,
 }
 
 impl<'a> State<'a> {
@@ -525,6 +753,7 @@ impl<'a> State<'a> {
             lits: vec![Vec::new(); n],
             value: vec![None; n],
             undo: Vec::new(),
+            version: 0,
         }
     }
 
@@ -573,6 +802,7 @@ impl<'a> State<'a> {
 
     /// Add a compatible cube's literals.
     fn commit(&mut self, cube: &[LitNo]) {
+        self.version += 1;
         for f in self.facts(cube) {
             let v = self.solve_with(f, cube);
             let i = f as usize;
@@ -594,6 +824,7 @@ impl<'a> State<'a> {
     }
 
     fn rollback(&mut self, mark: usize) {
+        self.version += 1;
         while self.undo.len() > mark {
             let Some((f, len, v)) = self.undo.pop() else {
                 break;
@@ -1094,6 +1325,46 @@ rules: []
             "{all: [{any: [{fact: age, eq: 1}, {fact: age, eq: 2}, {fact: case, eq: a}]}, {any: [{fact: injured, eq: true}, {fact: case, eq: b}, {fact: requester, eq: public}]}]}",
         );
         assert_eq!(l.dnf(&c, true), Err(TooLarge));
+    }
+
+    #[test]
+    fn given_implies() {
+        let mut l = logic(FACTS);
+        let mut dnf = |y: &str, positive: bool| l.dnf(&cond(y), positive).unwrap();
+        let head = dnf(
+            "{all: [{fact: requester, in: [public, officer]}, {fact: case, exists: false}, {fact: age, gte: 18}]}",
+            true,
+        );
+        let second = dnf("{fact: requester, in: [public, lawyer]}", true);
+        let same = dnf("{fact: requester, in: [public, officer]}", true);
+        let public = dnf("{fact: requester, eq: public}", true);
+        let not_lawyer = dnf("{fact: requester, eq: lawyer}", false);
+        let no_case = dnf("{fact: case, eq: x}", false);
+        let adult = dnf("{fact: age, gte: 21}", true);
+        let under = dnf("{fact: age, lt: 18}", false);
+        let lawyer = dnf("{fact: requester, eq: lawyer}", true);
+        let g = l.given(&[&head]).unwrap();
+        // The same test.
+        assert!(g.implies(&same) && g.implies_committed(&same));
+        // Intervals are not compared: `age >= 18` does not count as implying
+        // `not (age < 18)` (sound, only less pruning: the search keeps it).
+        assert!(!g.implies(&under));
+        // Not forced to one value: `eq public` may be false.
+        assert!(!g.implies(&public));
+        // FALSE(requester eq lawyer) needs the fact present and another value: not implied
+        // by `in` alone (no single value)...
+        assert!(!g.implies(&not_lawyer));
+        // ... but FALSE(case eq x) is not implied by absence either (unknown, not false).
+        assert!(!g.implies(&no_case));
+        assert!(!g.implies(&adult));
+        // With `in [public, lawyer]` the requester is forced to `public`. The second cube is TRUE
+        // under the first's witness (`public`) so the search skips it, not commits it:
+        // implied for every request, not for the search's witness at every step.
+        let g = l.given(&[&head, &second]).unwrap();
+        assert!(g.implies(&public) && !g.implies_committed(&public));
+        assert!(g.implies(&not_lawyer));
+        // Conflicting heads: the search fails at once.
+        assert!(l.given(&[&head, &lawyer]).is_none());
     }
 
     mod differential {
