@@ -1276,3 +1276,62 @@ impl Weekly {
         self.monday + Duration::days(day as i64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Which earlier rules a need's searches must count.
+    use super::*;
+    use crate::{OrgSpec, RuleSetSpec};
+
+    fn router(rules: &str) -> Router {
+        let org: OrgSpec = serde_saphyr::from_str(
+            "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a]}]\n",
+        )
+        .unwrap();
+        let org = Org::from_spec(org).unwrap();
+        let spec: RuleSetSpec = serde_saphyr::from_str(rules).unwrap();
+        let rules = RuleSet::from_spec(spec, &org).unwrap();
+        Router::new(org, rules)
+    }
+
+    #[test]
+    fn needs_a_rule_can_be_other_than_false_for() {
+        let router = router(
+            r#"
+facts: [{id: foo, type: number}]
+rules:
+  - {id: x, when: {all: [{fact: need, eq: x}, {fact: foo, eq: 1}]}, then: {capability: a}}
+  - {id: xy, when: {fact: need, in: [x, w]}, then: {capability: a}}
+  - {id: either, when: {any: [{fact: need, eq: x}, {fact: need, eq: w}]}, then: {capability: a}}
+  - {id: unknown, when: {any: [{all: [{fact: need, eq: x}, {fact: foo, eq: 1}]}, {all: [{fact: foo, eq: 1}, {fact: foo, eq: 2}]}]}, then: {capability: a}}
+  - {id: not-x, when: {not: {fact: need, eq: x}}, then: {capability: a}}
+  - {id: never, when: {all: [{fact: need, eq: x}, {fact: need, eq: w}]}, then: {capability: a}}
+  - {id: always, then: {capability: a}}
+  - {id: x-or-foo, when: {any: [{fact: need, eq: x}, {fact: foo, eq: 1}]}, then: {capability: a}}
+"#,
+        );
+        let options = super::super::Options::new();
+        let cx = Context::new(&router, &options);
+        let rl = cx.logic();
+        let nf = |r: usize| not_false_needs(&rl.logic, rl.neg[r].as_ref().unwrap());
+        let v = |xs: &[&str]| Some(xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(nf(0), v(&["x"]));
+        assert_eq!(nf(1), v(&["w", "x"]));
+        assert_eq!(nf(2), v(&["w", "x"]));
+        // TRUE only for `x`, but UNKNOWN for any need when `foo` is missing.
+        assert_eq!(rl.needs[3], v(&["x"]));
+        assert_eq!(nf(3), None);
+        // FALSE only for `x`.
+        assert_eq!(nf(4), None);
+        // Always FALSE.
+        assert_eq!(nf(5), v(&[]));
+        // Never FALSE.
+        assert_eq!(nf(6), None);
+        // FALSE for no need whatever `foo` is.
+        assert_eq!(nf(7), None);
+        assert_eq!(rl.live_for("w"), vec![1, 2, 3, 4, 6, 7]);
+        assert_eq!(rl.for_need("w"), vec![1, 2, 4, 6, 7]);
+        // `x-or-foo` can be TRUE for `w` (with foo = 1): it counts before later rules.
+        assert_eq!(rl.earlier(7), (0..7).collect::<Vec<_>>());
+    }
+}
