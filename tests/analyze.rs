@@ -680,3 +680,51 @@ fn ten_thousand_rules_and_a_fallback() {
     assert_eq!(shadowed, ["dead"]);
     assert!(!report.has(Code::AmbiguousRules));
 }
+
+/// A rule pinned to another need can still hold a request for questions: `e` is TRUE only
+/// for `need: xx` (its second part contradicts itself), but that part is UNKNOWN when `foo`
+/// is missing, so for `need: yy` without `foo` the router asks for `foo` and `r` never
+/// decides: `r` is shadowed by `e`.
+#[test]
+fn a_rule_pinned_to_another_need_can_shadow_by_being_unknown() {
+    let org = Org::from_spec(
+        load::parse::<OrgSpec>(
+            "sites: [{id: hq}]\nunits: [{id: u, duty_desk: d}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [c]}]\n",
+            load::Format::Yaml,
+            None,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let text = r#"
+facts: [{id: foo, type: number}]
+rules:
+  - {id: e, priority: 1, when: {any: [{all: [{fact: need, eq: xx}, {fact: foo, eq: 1}]}, {all: [{fact: foo, eq: 1}, {fact: foo, eq: 2}]}]}, then: {capability: c}}
+  - {id: r, when: {all: [{fact: need, eq: yy}, {fact: foo, exists: false}]}, then: {capability: c}}
+"#;
+    let rules =
+        RuleSet::from_spec(load::parse(text, load::Format::Yaml, None).unwrap(), &org).unwrap();
+    let router = Router::new(org, rules);
+    // The ground truth: `need: yy` without `foo` is held for `foo`; with `foo`, `r` is FALSE.
+    let res = router.resolve(&Request::new("yy")).unwrap();
+    match &res.outcome {
+        rightdesk::Outcome::NeedsInfo { questions } => {
+            assert_eq!(questions.len(), 1, "{questions:?}");
+            assert_eq!(questions[0].fact.as_str(), "foo");
+        }
+        other => panic!("expected NeedsInfo(foo), got {other:?}"),
+    }
+    for foo in [1, 2, 3] {
+        let mut req = Request::new("yy");
+        req.facts.insert("foo".into(), Value::from(foo));
+        let res = router.resolve(&req).unwrap();
+        assert_ne!(res.explanation.rule.as_deref(), Some("r"), "foo = {foo}");
+    }
+    let report = analyze_router(&router, &Options::new().only([Code::ShadowedRule]));
+    assert!(report.stats.inconclusive.is_empty());
+    let shadowed: Vec<(&str, bool)> = report
+        .with_code(Code::ShadowedRule)
+        .map(|f| (f.ids[0].id().as_str(), f.involves("e")))
+        .collect();
+    assert_eq!(shadowed, [("r", true)], "{report}");
+}

@@ -468,17 +468,18 @@ mod tests {
         //! Random small rule sets, many not pinning `need`: the pruned report equals the
         //! exhaustive one (findings with their example requests, inconclusive rules).
         use super::*;
-        use crate::OrgSpec;
+        use crate::analyze::context::{Context, Reach};
         use crate::rules::{
             Condition, DeskConstraintsSpec, Op, RuleSetSpec, RuleSpec, ThenSpec, Value, ValueRef,
         };
+        use crate::{Id, OrgSpec, Request};
         use proptest::prelude::*;
 
         const ORG: &str = r#"
 sites: [{id: hq}, {id: aux}]
 units: [{id: city, duty_desk: front}]
 desks:
-  - {id: front, unit: city, site: hq, capabilities: [c1], languages: [en]}
+  - {id: front, unit: city, site: hq, capabilities: [c1], languages: [en], refers: {n1: back, n2: side}}
   - {id: back, unit: city, site: aux, capabilities: [c1, c2], languages: [en, es], authority: 2}
   - {id: side, unit: city, site: hq, capabilities: [c2, c3], languages: [es]}
 "#;
@@ -524,6 +525,27 @@ rules: []
                 1 => (prop::sample::select(vec!["t", "c", "n", "language"]), any::<bool>())
                     .prop_map(|(f, e)| test(f, Op::Exists(e))),
                 1 => prop::sample::select(vec!["hq", "aux"]).prop_map(|v| test("site", Op::Eq(v.into()))),
+                2 => contradiction(),
+            ]
+        }
+
+        /// A part that contradicts itself: never TRUE, dropped from the TRUE form, but
+        /// UNKNOWN when its fact is missing (so it can hold a request for questions).
+        fn contradiction() -> impl Strategy<Value = Condition> {
+            prop_oneof![
+                prop::sample::subsequence(vec!["xa", "xb", "yz"], 2).prop_map(|v| {
+                    Condition::All(vec![
+                        test("t", Op::Eq(v[0].into())),
+                        test("t", Op::Eq(v[1].into())),
+                    ])
+                }),
+                (0..2i64).prop_map(|v| {
+                    Condition::All(vec![test("n", Op::Eq(v.into())), test("n", Op::Gte(2.0))])
+                }),
+                Just(Condition::All(vec![
+                    test("c", Op::Eq("p".into())),
+                    test("c", Op::Eq("q".into()))
+                ])),
             ]
         }
 
@@ -599,6 +621,158 @@ rules: []
                 serde_json::to_string_pretty(&exhaustive).unwrap()
             );
             Ok(())
+        }
+
+        /// Requests covering every behaviour of the facts the random rules test (each value
+        /// they name, one other, and none), in a fixed order; `step` > 1 takes every
+        /// `step`-th, starting at `start`.
+        fn requests(start: usize, step: usize) -> Vec<Request> {
+            let needs = ["n1", "n2", "n3", "zz"];
+            let langs = [None, Some("en"), Some("es"), Some("fr")];
+            let ts = [None, Some("xa"), Some("xb"), Some("yz")];
+            let ns = [None, Some(0), Some(1), Some(2), Some(3)];
+            let bs = [None, Some(true), Some(false)];
+            let cs = [None, Some("p"), Some("q"), Some("r")];
+            let sites = [None, Some("hq"), Some("aux")];
+            let mut out = Vec::new();
+            let mut k = 0usize;
+            for need in needs {
+                for l in langs {
+                    for t in ts {
+                        for n in ns {
+                            for b in bs {
+                                for c in cs {
+                                    for site in sites {
+                                        k += 1;
+                                        if k % step != start % step {
+                                            continue;
+                                        }
+                                        let mut req = Request::new(need);
+                                        req.language = l.map(str::to_owned);
+                                        req.site = site.map(str::to_owned);
+                                        if let Some(t) = t {
+                                            req.facts.insert("t".into(), Value::from(t));
+                                        }
+                                        if let Some(n) = n {
+                                            req.facts.insert("n".into(), Value::from(n));
+                                        }
+                                        if let Some(b) = b {
+                                            req.facts.insert("b".into(), Value::from(b));
+                                        }
+                                        if let Some(c) = c {
+                                            req.facts.insert("c".into(), Value::from(c));
+                                        }
+                                        out.push(req);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            out
+        }
+
+        /// The analysis against the router itself: a rule found to decide decides its
+        /// witness request; a rule found shadowed (or never TRUE) decides none of the
+        /// requests tried; a rule the router lets decide one is not reported shadowed.
+        fn check_router(
+            rules: Vec<(Option<Condition>, i32, usize, usize)>,
+            start: usize,
+            step: usize,
+        ) -> Result<(), TestCaseError> {
+            let org = Org::from_spec(serde_saphyr::from_str::<OrgSpec>(ORG).unwrap()).unwrap();
+            let Ok(rules) = RuleSet::from_spec(rule_set(rules), &org) else {
+                return Ok(());
+            };
+            let router = Router::new(org, rules);
+            let options = Options::new();
+            let cx = Context::new(&router, &options);
+            let rl = cx.logic();
+            let reach = cx.reach();
+            let ids: Vec<&str> = router
+                .rules()
+                .rules()
+                .iter()
+                .map(|r| r.id.as_str())
+                .collect();
+            for (i, r) in reach.iter().enumerate() {
+                if let Reach::Decides(w) = r {
+                    let rule = &router.rules().rules()[i];
+                    let req = rl.request(w, &rule.capability, None);
+                    let res = router.resolve(&req).unwrap();
+                    prop_assert_eq!(
+                        res.explanation.rule.as_deref(),
+                        Some(ids[i]),
+                        "witness {:?} of {} gave {:?}",
+                        req,
+                        ids[i],
+                        res.outcome
+                    );
+                }
+            }
+            for req in requests(start, step) {
+                let res = router.resolve(&req).unwrap();
+                let Some(id) = res.explanation.rule.as_deref() else {
+                    continue;
+                };
+                let Some(i) = ids.iter().position(|x| *x == id) else {
+                    continue;
+                };
+                prop_assert!(
+                    matches!(reach[i], Reach::Decides(_) | Reach::Inconclusive),
+                    "{} decides {:?} but the analysis says {:?}",
+                    id,
+                    req,
+                    reach[i]
+                );
+            }
+            // The example requests other lints show are decided by the rule they name.
+            for need in ["n1", "n2", "n3"] {
+                for site in [None, Some(Id::from("hq"))] {
+                    let Some((req, id)) = cx.example_request(&Id::from(need), site.as_ref(), None)
+                    else {
+                        continue;
+                    };
+                    let res = router.resolve(&req).unwrap();
+                    prop_assert_eq!(res.explanation.rule.as_ref(), Some(&id), "{:?}", req);
+                }
+            }
+            let report = analyze_router(&router, &Options::new().only([Code::ShadowedRule]));
+            for f in report.with_code(Code::ShadowedRule) {
+                let i = ids
+                    .iter()
+                    .position(|x| *x == f.ids[0].id().as_str())
+                    .unwrap();
+                prop_assert!(matches!(reach[i], Reach::Shadowed | Reach::NeverTrue));
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            #[test]
+            fn analysis_agrees_with_the_router(
+                rules in prop::collection::vec(rule(), 2..9),
+                start in 0..16usize,
+            ) {
+                check_router(rules, start, 16)?;
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+
+            /// The same, every request of the grid, many more cases:
+            /// `cargo test --lib agrees_with_the_router -- --ignored`.
+            #[test]
+            #[ignore]
+            fn analysis_agrees_with_the_router_many(
+                rules in prop::collection::vec(rule(), 2..14),
+            ) {
+                check_router(rules, 0, 1)?;
+            }
         }
 
         proptest! {

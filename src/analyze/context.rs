@@ -418,8 +418,16 @@ impl<'a> Context<'a> {
         let need_dnf: Option<Dnf> = rl.eq(NEED, need);
         let site_dnf: Option<Dnf> = site.and_then(|s| rl.eq(SITE, s));
         let candidates = rl.for_need(need);
+        // Earlier rules must be FALSE, not only not TRUE: UNKNOWN ones hold the request.
+        // Without a `need` literal to pin the need, the witness may pick another need:
+        // then every earlier rule counts.
+        let live = if need_dnf.is_some() {
+            rl.live_for(need)
+        } else {
+            (0..rl.pos.len()).collect()
+        };
         let mut first: Option<(Witness, Id)> = None;
-        for (k, &r) in candidates.iter().enumerate() {
+        for &r in &candidates {
             let (Some(rule), Some(Some(pos))) = (self.rules.rules().get(r), rl.pos.get(r)) else {
                 continue;
             };
@@ -427,7 +435,7 @@ impl<'a> Context<'a> {
             all.extend(need_dnf.iter());
             all.extend(site_dnf.iter());
             let mut complete = true;
-            for &e in candidates.get(..k).unwrap_or(&[]) {
+            for &e in live.iter().take_while(|&&e| e < r) {
                 match rl.neg.get(e) {
                     Some(Some(n)) => all.push(n),
                     _ => complete = false,
@@ -532,8 +540,16 @@ pub(crate) struct RuleLogic {
     /// value in the same places; see [`Logic::search_classes`]).
     pos_class: Vec<u32>,
     neg_class: Vec<u32>,
+    /// Rules by the needs they can be TRUE for, and those that can be TRUE for any need
+    /// (pairing and capabilities: a rule that cannot be TRUE never picks a desk).
     by_need: HashMap<String, Vec<usize>>,
     wildcards: Vec<usize>,
+    /// Rules by the needs they can be other than FALSE for (TRUE or UNKNOWN), and those
+    /// that can be for any need (earlier rules: an UNKNOWN rule holds a request too). A
+    /// rule is left out of a need's list only when some cube of its FALSE form tests
+    /// nothing but `need` and holds for that need: FALSE whatever the other facts.
+    live_by_need: HashMap<String, Vec<usize>>,
+    live_wildcards: Vec<usize>,
     /// `fact eq value` literals for values the lints pin: needs some desk refers, sites,
     /// languages desks speak, declared text values.
     eq_lit: HashMap<(FactNo, Id), u32>,
@@ -548,6 +564,8 @@ impl RuleLogic {
         let mut mentions = Vec::new();
         let mut by_need: HashMap<String, Vec<usize>> = HashMap::new();
         let mut wildcards = Vec::new();
+        let mut live_by_need: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut live_wildcards = Vec::new();
         for (i, r) in rules.rules().iter().enumerate() {
             let p = logic.dnf(&r.when, true).ok();
             let n = logic.dnf(&r.when, false).ok();
@@ -559,6 +577,14 @@ impl RuleLogic {
                     }
                 }
                 None => wildcards.push(i),
+            }
+            match n.as_ref().and_then(|d| not_false_needs(&logic, d)) {
+                Some(vs) => {
+                    for v in vs {
+                        live_by_need.entry(v).or_default().push(i);
+                    }
+                }
+                None => live_wildcards.push(i),
             }
             let mut m: Vec<FactNo> = p
                 .iter()
@@ -608,6 +634,8 @@ impl RuleLogic {
             neg_class,
             by_need,
             wildcards,
+            live_by_need,
+            live_wildcards,
             eq_lit,
         }
     }
@@ -679,16 +707,28 @@ impl RuleLogic {
         v
     }
 
-    /// Rules before `r` that may be TRUE for a request `r` matches.
+    /// Rules that may be other than FALSE (TRUE or UNKNOWN) for this need, in evaluation
+    /// order: the rules a request for it must find FALSE before a later rule decides.
+    pub(crate) fn live_for(&self, need: &str) -> Vec<usize> {
+        let mut v: Vec<usize> = self.live_by_need.get(need).cloned().unwrap_or_default();
+        v.extend(self.live_wildcards.iter().copied());
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Rules before `r` that may be other than FALSE (TRUE, or UNKNOWN: holding the
+    /// request for questions) for a request `r` matches. The others are FALSE for every
+    /// need `r` can be TRUE for, whatever the other facts.
     pub(crate) fn earlier(&self, r: usize) -> Vec<usize> {
         let mut v: Vec<usize> = match self.needs.get(r) {
             Some(Some(ns)) => {
                 let mut v: Vec<usize> = ns
                     .iter()
-                    .flat_map(|n| self.by_need.get(n).into_iter().flatten().copied())
+                    .flat_map(|n| self.live_by_need.get(n).into_iter().flatten().copied())
                     .filter(|&e| e < r)
                     .collect();
-                v.extend(self.wildcards.iter().copied().filter(|&e| e < r));
+                v.extend(self.live_wildcards.iter().copied().filter(|&e| e < r));
                 v
             }
             _ => (0..r).collect(),
@@ -876,6 +916,75 @@ fn need_values(logic: &Logic, dnf: &Dnf) -> Option<Vec<String>> {
         }
         out.extend(allowed?);
     }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The needs a rule can be other than FALSE for, given its FALSE form: every need except
+/// those for which some cube made only of `need` tests holds (such a cube holds whatever
+/// the other facts; `need` is never missing). `None`: any need (no such cube leaves only
+/// finitely many needs). Tests it cannot read exactly (`prefix`, values that are not text)
+/// leave their cube out: the answer can only grow, never wrongly shrink.
+fn not_false_needs(logic: &Logic, neg: &Dnf) -> Option<Vec<String>> {
+    fn texts(vs: &[Value]) -> Option<Vec<String>> {
+        vs.iter().map(|v| v.as_str().map(str::to_owned)).collect()
+    }
+    // Needs outside every co-finite cube's exclusions make the rule FALSE...
+    let mut excluded_by_all: Option<Vec<String>> = None;
+    // ...and so do the needs a finite cube holds for.
+    let mut held: Vec<String> = Vec::new();
+    'cube: for cube in neg {
+        let mut allowed: Option<Vec<String>> = None;
+        let mut excluded: Vec<String> = Vec::new();
+        for &l in cube {
+            let Some(lit) = logic.lits.get(l) else {
+                continue 'cube;
+            };
+            if lit.fact != NEED {
+                continue 'cube;
+            }
+            let (only, not): (Option<Vec<String>>, Vec<String>) = match (&lit.op, lit.positive) {
+                (Op::Eq(v), true) | (Op::Ne(v), false) => match v.as_str() {
+                    Some(t) => (Some(vec![t.to_owned()]), Vec::new()),
+                    None => continue 'cube,
+                },
+                (Op::In(vs), true) | (Op::NotIn(vs), false) => match texts(vs) {
+                    Some(ts) => (Some(ts), Vec::new()),
+                    None => continue 'cube,
+                },
+                (Op::Ne(v), true) | (Op::Eq(v), false) => match v.as_str() {
+                    Some(t) => (None, vec![t.to_owned()]),
+                    None => continue 'cube,
+                },
+                (Op::NotIn(vs), true) | (Op::In(vs), false) => match texts(vs) {
+                    Some(ts) => (None, ts),
+                    None => continue 'cube,
+                },
+                // `need` is always there: `exists: true` always holds, `exists: false` never.
+                (Op::Exists(b), p) if *b == p => (None, Vec::new()),
+                _ => continue 'cube,
+            };
+            if let Some(o) = only {
+                allowed = Some(match allowed {
+                    None => o,
+                    Some(a) => a.into_iter().filter(|x| o.contains(x)).collect(),
+                });
+            }
+            excluded.extend(not);
+        }
+        match allowed {
+            Some(a) => held.extend(a.into_iter().filter(|x| !excluded.contains(x))),
+            None => {
+                excluded_by_all = Some(match excluded_by_all {
+                    None => excluded,
+                    Some(e) => e.into_iter().filter(|x| excluded.contains(x)).collect(),
+                });
+            }
+        }
+    }
+    let mut out = excluded_by_all?;
+    out.retain(|x| !held.contains(x));
     out.sort();
     out.dedup();
     Some(out)
@@ -1165,5 +1274,64 @@ impl Weekly {
     /// The date of day `day` (0 = Monday).
     pub(crate) fn date(&self, day: usize) -> NaiveDate {
         self.monday + Duration::days(day as i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Which earlier rules a need's searches must count.
+    use super::*;
+    use crate::{OrgSpec, RuleSetSpec};
+
+    fn router(rules: &str) -> Router {
+        let org: OrgSpec = serde_saphyr::from_str(
+            "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a]}]\n",
+        )
+        .unwrap();
+        let org = Org::from_spec(org).unwrap();
+        let spec: RuleSetSpec = serde_saphyr::from_str(rules).unwrap();
+        let rules = RuleSet::from_spec(spec, &org).unwrap();
+        Router::new(org, rules)
+    }
+
+    #[test]
+    fn needs_a_rule_can_be_other_than_false_for() {
+        let router = router(
+            r#"
+facts: [{id: foo, type: number}]
+rules:
+  - {id: x, when: {all: [{fact: need, eq: x}, {fact: foo, eq: 1}]}, then: {capability: a}}
+  - {id: xy, when: {fact: need, in: [x, w]}, then: {capability: a}}
+  - {id: either, when: {any: [{fact: need, eq: x}, {fact: need, eq: w}]}, then: {capability: a}}
+  - {id: unknown, when: {any: [{all: [{fact: need, eq: x}, {fact: foo, eq: 1}]}, {all: [{fact: foo, eq: 1}, {fact: foo, eq: 2}]}]}, then: {capability: a}}
+  - {id: not-x, when: {not: {fact: need, eq: x}}, then: {capability: a}}
+  - {id: never, when: {all: [{fact: need, eq: x}, {fact: need, eq: w}]}, then: {capability: a}}
+  - {id: always, then: {capability: a}}
+  - {id: x-or-foo, when: {any: [{fact: need, eq: x}, {fact: foo, eq: 1}]}, then: {capability: a}}
+"#,
+        );
+        let options = super::super::Options::new();
+        let cx = Context::new(&router, &options);
+        let rl = cx.logic();
+        let nf = |r: usize| not_false_needs(&rl.logic, rl.neg[r].as_ref().unwrap());
+        let v = |xs: &[&str]| Some(xs.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(nf(0), v(&["x"]));
+        assert_eq!(nf(1), v(&["w", "x"]));
+        assert_eq!(nf(2), v(&["w", "x"]));
+        // TRUE only for `x`, but UNKNOWN for any need when `foo` is missing.
+        assert_eq!(rl.needs[3], v(&["x"]));
+        assert_eq!(nf(3), None);
+        // FALSE only for `x`.
+        assert_eq!(nf(4), None);
+        // Always FALSE.
+        assert_eq!(nf(5), v(&[]));
+        // Never FALSE.
+        assert_eq!(nf(6), None);
+        // FALSE for no need whatever `foo` is.
+        assert_eq!(nf(7), None);
+        assert_eq!(rl.live_for("w"), vec![1, 2, 3, 4, 6, 7]);
+        assert_eq!(rl.for_need("w"), vec![1, 2, 4, 6, 7]);
+        // `x-or-foo` can be TRUE for `w` (with foo = 1): it counts before later rules.
+        assert_eq!(rl.earlier(7), (0..7).collect::<Vec<_>>());
     }
 }

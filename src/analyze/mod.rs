@@ -61,7 +61,10 @@
 //! once per step rather than once each — all exactly (the same findings and examples as
 //! the plain searches; a differential test checks it). What is left grows with the
 //! square of the rules of one popular need: each rule that can decide is checked against
-//! the earlier rules of its need (a cheap comparison each). Tracing runs once per
+//! the earlier rules of its need (a cheap comparison each). An earlier rule is left out
+//! only when it is FALSE for that need whatever the other facts (a conjunction of its
+//! FALSE form tests nothing but `need`), not merely when it cannot be TRUE: a rule that
+//! is UNKNOWN holds the request for questions. Tracing runs once per
 //! (desk, need) referral and costs the length of its path.
 //!
 //! Measured (release build, 2-core machine, `cargo bench --bench analyze`): generated
