@@ -52,20 +52,15 @@ impl Symbols {
     /// Heap bytes of the tables: the interned texts and the slots, with the strings too
     /// long to be held inline, the per-slot flags and the allowed values.
     pub(crate) fn heap_bytes(&self) -> usize {
-        map_heap_bytes::<CompactString, u32>(self.texts.capacity())
-            + self
-                .texts
-                .keys()
-                .filter(|k| k.is_heap_allocated())
-                .map(|k| k.capacity())
-                .sum::<usize>()
-            + map_heap_bytes::<CompactString, u32>(self.slots.capacity())
-            + self
-                .slots
-                .keys()
-                .filter(|k| k.is_heap_allocated())
-                .map(|k| k.capacity())
-                .sum::<usize>()
+        fn table(t: &HashMap<CompactString, u32, FastBuild>) -> usize {
+            map_heap_bytes::<CompactString, u32>(t.capacity())
+                + t.keys()
+                    .filter(|k| k.is_heap_allocated())
+                    .map(|k| k.capacity())
+                    .sum::<usize>()
+        }
+        table(&self.texts)
+            + table(&self.slots)
             + self.text_tested.capacity()
             + self.allowed_texts.capacity() * std::mem::size_of::<Option<Box<[u32]>>>()
             + self
