@@ -62,6 +62,27 @@ fn per_lint(router: &Router, options: &Options) -> String {
         .join(", ")
 }
 
+/// The sizes to analyse: `RIGHTDESK_BENCH_ANALYZE_DESKS=n` analyses only n desks / n/10
+/// rules (each lint alone too), for measuring growth between the default sizes and 1M.
+fn sizes() -> Vec<common::Size> {
+    match std::env::var("RIGHTDESK_BENCH_ANALYZE_DESKS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        Some(desks) => vec![common::Size {
+            desks,
+            rules: desks / 10,
+        }],
+        None => common::sizes(),
+    }
+}
+
+/// True when a size was asked for with `RIGHTDESK_BENCH_ANALYZE_DESKS`: each lint is
+/// timed alone at it whatever its size.
+fn per_lint_forced() -> bool {
+    std::env::var("RIGHTDESK_BENCH_ANALYZE_DESKS").is_ok()
+}
+
 fn bench(c: &mut Criterion) {
     // `cargo bench` passes `--bench`; `cargo test --benches` would run this with other
     // flags: only analyse when run as a bench (a pass at 100k takes seconds).
@@ -70,12 +91,21 @@ fn bench(c: &mut Criterion) {
     }
     // A fixed week, so opening hours and holidays are the same on every run.
     let week = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap_or_default();
-    let options = Options::new().week(week);
+    let mut options = Options::new().week(week);
+    // Diagnostics: `RIGHTDESK_BENCH_ANALYZE_ONLY=coverage-gap` runs that lint only (for
+    // profiling it).
+    if let Ok(only) = std::env::var("RIGHTDESK_BENCH_ANALYZE_ONLY") {
+        options = options.only(Code::ALL.iter().copied().filter(|c| c.as_str() == only));
+    }
     let mut rows = Vec::new();
-    for size in common::sizes() {
+    for size in sizes() {
         let s = common::scenario(size, 0);
         let label = size.label();
-        let passes = if size.desks >= 1_000_000 { 1 } else { 3 };
+        let passes = if size.desks >= 1_000_000 || per_lint_forced() {
+            1
+        } else {
+            3
+        };
         let (best, report) = best_of(passes, || analyze_router(&s.router, &options));
         let Some(report) = report else { continue };
         println!(
@@ -85,7 +115,7 @@ fn bench(c: &mut Criterion) {
             findings_by_code(&report),
             report.stats.inconclusive.len()
         );
-        if size.desks <= PER_LINT_AT_MOST {
+        if (size.desks <= PER_LINT_AT_MOST || per_lint_forced()) && options.only.is_none() {
             println!(
                 "analyze {label}: each lint alone, with the shared setup: {}",
                 per_lint(&s.router, &options)

@@ -10,7 +10,7 @@ use petgraph::visit::EdgeRef;
 use super::Options;
 #[cfg(doc)]
 use super::logic::Given;
-use super::logic::{Dnf, FactNo, LANGUAGE, Logic, NEED, SITE, UNIT, Vocabulary, Witness};
+use super::logic::{Dnf, FactNo, LANGUAGE, LitNo, Logic, NEED, SITE, UNIT, Vocabulary, Witness};
 use super::report::Runarounds;
 use crate::model::{Desk, Id, Org, OrgEdge, OrgNode};
 use crate::resolve::{Request, RequestTime, Router};
@@ -34,6 +34,7 @@ pub(crate) struct Context<'a> {
     weekly: OnceCell<Weekly>,
     cap_desks: OnceCell<HashMap<Id, Vec<DeskIx>>>,
     need_caps: RefCell<HashMap<Id, Vec<Id>>>,
+    value_classes: RefCell<HashMap<FactNo, std::rc::Rc<HashMap<Id, u32>>>>,
     customer_sites: OnceCell<Vec<bool>>,
     travel: OnceCell<DiGraph<u32, u32>>,
     roads: RefCell<HashMap<usize, HashMap<NodeIndex, u64>>>,
@@ -70,6 +71,7 @@ impl<'a> Context<'a> {
             weekly: OnceCell::new(),
             cap_desks: OnceCell::new(),
             need_caps: RefCell::new(HashMap::new()),
+            value_classes: RefCell::new(HashMap::new()),
             customer_sites: OnceCell::new(),
             travel: OnceCell::new(),
             roads: RefCell::new(HashMap::new()),
@@ -117,6 +119,16 @@ impl<'a> Context<'a> {
             .get(capability)
             .map(Vec::as_slice)
             .unwrap_or(&[])
+    }
+
+    /// [`RuleLogic::value_classes`], once per fact.
+    pub(crate) fn value_classes(&self, fact: FactNo) -> std::rc::Rc<HashMap<Id, u32>> {
+        if let Some(c) = self.value_classes.borrow().get(&fact) {
+            return c.clone();
+        }
+        let c = std::rc::Rc::new(self.logic().value_classes(fact));
+        self.value_classes.borrow_mut().insert(fact, c.clone());
+        c
     }
 
     /// Rule conditions in normal form, grouped by need.
@@ -427,25 +439,32 @@ impl<'a> Context<'a> {
             (0..rl.pos.len()).collect()
         };
         let mut first: Option<(Witness, Id)> = None;
+        let reach = self.reach();
         for &r in &candidates {
-            let (Some(rule), Some(Some(pos))) = (self.rules.rules().get(r), rl.pos.get(r)) else {
+            let (Some(rule), Some(Some(pos)), Some(&class)) = (
+                self.rules.rules().get(r),
+                rl.pos.get(r),
+                rl.pos_class.get(r),
+            ) else {
                 continue;
             };
-            let mut all: Vec<&Dnf> = vec![pos];
-            all.extend(need_dnf.iter());
-            all.extend(site_dnf.iter());
-            let mut complete = true;
-            for &e in live.iter().take_while(|&&e| e < r) {
-                match rl.neg.get(e) {
-                    Some(Some(n)) => all.push(n),
-                    _ => complete = false,
-                }
+            // A rule that decides no request decides none for this need and site (the
+            // search below only adds constraints: the earlier rules left out are FALSE for
+            // this need). Its search would fail, or run out of budget: skipped either way.
+            if matches!(reach.get(r), Some(Reach::NeverTrue) | Some(Reach::Shadowed)) {
+                continue;
             }
-            if !complete {
+            let mut head: Vec<(&Dnf, u32)> = vec![(pos, class)];
+            head.extend(need_dnf.iter().map(|d| (d, PIN_CLASS)));
+            head.extend(site_dnf.iter().map(|d| (d, PIN_CLASS - 1)));
+            let end = live.partition_point(|&e| e < r);
+            let s = rl.against(&head, live.get(..end).unwrap_or(&[]));
+            // Blocked: the plain search fails (or runs out of budget) too.
+            if !s.complete || s.blocked {
                 continue;
             }
             let mut budget = self.options.search_budget;
-            if let Ok(Some(w)) = rl.logic.search(&all, &mut budget) {
+            if let Ok(Some(w)) = rl.search_against(&s, &mut budget) {
                 if prefer.is_none_or(|p| *p == rule.capability) {
                     return Some((rl.request(&w, need, site), rule.id.clone()));
                 }
@@ -538,7 +557,7 @@ pub(crate) struct RuleLogic {
     mentions: Vec<Vec<FactNo>>,
     /// Twin class of each rule's TRUE form and FALSE form (equal: the same literals by
     /// value in the same places; see [`Logic::search_classes`]).
-    pos_class: Vec<u32>,
+    pub(crate) pos_class: Vec<u32>,
     neg_class: Vec<u32>,
     /// Rules by the needs they can be TRUE for, and those that can be TRUE for any need
     /// (pairing and capabilities: a rule that cannot be TRUE never picks a desk).
@@ -678,6 +697,51 @@ impl RuleLogic {
             .map(|w| w.is_some())
     }
 
+    /// Classes of the pinned values of `fact` ([`RuleLogic::eq`]): two values share one
+    /// when they are both in the fact's domain or both out of it and every distinct
+    /// literal on `fact` in the rules' TRUE forms holds for both or for neither. With
+    /// `fact` pinned to a value, the search of [`RuleLogic::can_match`] sees the value
+    /// only through those (the solver's per-fact check with the pin is "in the domain and
+    /// every literal holds"), so it answers alike for the values of a class.
+    pub(crate) fn value_classes(&self, fact: FactNo) -> HashMap<Id, u32> {
+        let mut seen: HashMap<String, LitNo> = HashMap::new();
+        for dnf in self.pos.iter().flatten() {
+            for &l in dnf.iter().flatten() {
+                if let Some(lit) = self.logic.lits.get(l).filter(|x| x.fact == fact) {
+                    seen.entry(format!("{lit:?}")).or_insert(l);
+                }
+            }
+        }
+        let mut lits: Vec<LitNo> = seen.into_values().collect();
+        lits.sort_unstable();
+        let domain: Option<&[String]> = match self.logic.vocab.domain(fact) {
+            Some(super::logic::Domain::Text(Some(vs))) => Some(vs.as_slice()),
+            _ => None,
+        };
+        let mut keys: HashMap<Vec<bool>, u32> = HashMap::new();
+        let mut out = HashMap::new();
+        for (f, v) in self.eq_lit.keys() {
+            if *f != fact {
+                continue;
+            }
+            let value = Value::Text(v.to_string());
+            let mut key: Vec<bool> = vec![domain.is_none_or(|d| d.iter().any(|x| x == v.as_str()))];
+            key.extend(lits.iter().map(|&l| self.logic.lit_holds(l, Some(&value))));
+            let n = keys.len() as u32;
+            let c = *keys.entry(key).or_insert(n);
+            out.insert(v.clone(), c);
+        }
+        out
+    }
+
+    /// Does rule `r`'s TRUE form test `fact`? (A pin on a fact it does not test changes
+    /// nothing in [`RuleLogic::can_match`].)
+    pub(crate) fn tests(&self, r: usize, fact: FactNo) -> bool {
+        self.mentions
+            .get(r)
+            .is_some_and(|m| m.binary_search(&fact).is_ok())
+    }
+
     /// The facts a DNF tests (sorted, each once).
     pub(crate) fn facts_of(&self, dnf: &Dnf) -> Vec<FactNo> {
         let mut fs: Vec<FactNo> = dnf
@@ -774,17 +838,27 @@ impl RuleLogic {
     /// rule's condition is shadowed without a search. Each earlier rule costs a check of
     /// its cubes against the head's few literals.
     pub(crate) fn against_earlier(&self, head: &[usize], earlier: &[usize]) -> Against<'_> {
+        let mut first: Vec<(&Dnf, u32)> = Vec::with_capacity(head.len());
+        for &h in head {
+            if let (Some(Some(p)), Some(&c)) = (self.pos.get(h), self.pos_class.get(h)) {
+                first.push((p, c));
+            }
+        }
+        self.against(&first, earlier)
+    }
+
+    /// [`RuleLogic::against_earlier`] with a head of DNFs (each with its twin class: a
+    /// DNF that is no rule's form gets a class of its own).
+    pub(crate) fn against<'s>(&'s self, head: &[(&'s Dnf, u32)], earlier: &[usize]) -> Against<'s> {
         let mut out = Against {
             all: Vec::with_capacity(head.len() + earlier.len()),
             classes: Vec::with_capacity(head.len() + earlier.len()),
             complete: true,
             blocked: false,
         };
-        for &h in head {
-            if let (Some(Some(p)), Some(&c)) = (self.pos.get(h), self.pos_class.get(h)) {
-                out.all.push(p);
-                out.classes.push(c);
-            }
+        for &(p, c) in head {
+            out.all.push(p);
+            out.classes.push(c);
         }
         let given = if exhaustive() {
             None
@@ -861,6 +935,10 @@ impl RuleLogic {
         req
     }
 }
+
+/// The twin classes of the pinned `fact eq value` DNFs at the head of a search: above
+/// every rule's class ([`twin_classes`] counts up from 0).
+const PIN_CLASS: u32 = u32::MAX;
 
 /// Twin classes of the rules' TRUE and FALSE forms: DNFs with the same literals (by value:
 /// `Debug` text, which tells apart every two literals that could behave differently) in

@@ -364,6 +364,12 @@ fn matching(cx: &Context<'_>, rules: &[usize], fact: Option<FactNo>, value: &Id)
 }
 
 /// For each value the check fails for, the rules that can match it; then the union.
+///
+/// A rule that does not test `fact` matches every value or none ([`RuleLogic::can_match`]
+/// ignores a pin on a fact the rule does not test): it is looked at once, not once per
+/// value, so a demand with thousands of uncovered sites costs one pass over them.
+///
+/// [`RuleLogic::can_match`]: super::context::RuleLogic::can_match
 fn gaps<'v>(
     cx: &Context<'_>,
     rules: &[usize],
@@ -371,17 +377,47 @@ fn gaps<'v>(
     values: impl IntoIterator<Item = &'v Id>,
     served: impl Fn(&Id) -> bool,
 ) -> (Vec<Id>, Vec<usize>) {
+    let rl = cx.logic();
+    let (testing, other): (Vec<usize>, Vec<usize>) = rules
+        .iter()
+        .copied()
+        .partition(|&r| fact.is_some_and(|f| rl.tests(r, f)));
+    let always: Vec<usize> = matching(cx, &other, None, &Id::from(""));
+    // The rules that test `fact` answer alike for the values of one class (values with
+    // no class are not pinned: [`matching`] ignores them): each class is searched once.
+    let classes = match fact {
+        Some(f) if !testing.is_empty() => cx.value_classes(f),
+        _ => std::rc::Rc::default(),
+    };
+    let mut by_class: std::collections::HashMap<Option<u32>, bool> =
+        std::collections::HashMap::new();
     let mut missing = Vec::new();
-    let mut by: Vec<usize> = Vec::new();
+    let mut by: Vec<usize> = always.clone();
     for v in values {
         if served(v) {
             continue;
         }
-        let m = matching(cx, rules, fact, v);
-        if !m.is_empty() {
+        let any = if testing.is_empty() {
+            false
+        } else {
+            let class = classes.get(v).copied();
+            match by_class.get(&class) {
+                Some(&any) => any,
+                None => {
+                    let m = matching(cx, &testing, fact, v);
+                    let any = !m.is_empty();
+                    by.extend(m);
+                    by_class.insert(class, any);
+                    any
+                }
+            }
+        };
+        if any || !always.is_empty() {
             missing.push(v.clone());
-            by.extend(m);
         }
+    }
+    if missing.is_empty() {
+        by.clear();
     }
     by.sort_unstable();
     by.dedup();

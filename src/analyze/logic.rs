@@ -130,7 +130,7 @@ impl Vocabulary {
         &self.names[f as usize]
     }
 
-    fn domain(&self, f: FactNo) -> Option<&Domain> {
+    pub(crate) fn domain(&self, f: FactNo) -> Option<&Domain> {
         self.domains.get(f as usize)
     }
 }
@@ -470,7 +470,7 @@ impl Logic {
     }
 
     /// Is the literal TRUE when the fact has `value` (`None`: absent)?
-    fn lit_holds(&self, l: LitNo, value: Option<&Value>) -> bool {
+    pub(crate) fn lit_holds(&self, l: LitNo, value: Option<&Value>) -> bool {
         let Some(lit) = self.lits.get(l) else {
             return false;
         };
@@ -865,10 +865,8 @@ fn restrict<T: PartialEq + Clone>(allowed: &mut Option<Vec<T>>, with: &[T]) {
     }
 }
 
-fn texts(vs: &[Value]) -> Vec<String> {
-    vs.iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
+fn strs(vs: &[Value]) -> Vec<&str> {
+    vs.iter().filter_map(Value::as_str).collect()
 }
 
 fn numbers(vs: &[Value]) -> Vec<f64> {
@@ -878,8 +876,10 @@ fn numbers(vs: &[Value]) -> Vec<f64> {
 /// Text: finite sets are filtered; otherwise a string extending the longest required
 /// prefix that avoids the excluded values and forbidden prefixes (exact, see module docs).
 fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
-    let mut allowed: Option<Vec<String>> = domain.map(<[String]>::to_vec);
-    let mut excluded: Vec<String> = Vec::new();
+    // The `eq` / `in` sets a value must be in (borrowed: a finite domain of thousands of
+    // sites or units is not copied per call).
+    let mut sets: Vec<Vec<&str>> = Vec::new();
+    let mut excluded: Vec<&str> = Vec::new();
     let mut prefixes: Vec<&str> = Vec::new();
     let mut not_prefixes: Vec<&str> = Vec::new();
     for l in lits {
@@ -888,9 +888,9 @@ fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
         match op {
             Op::Eq(v) | Op::Ne(v) => {
                 let is_eq = matches!(op, Op::Eq(_)) == pos;
-                let vs = texts(std::slice::from_ref(v));
+                let vs = strs(std::slice::from_ref(v));
                 if is_eq {
-                    restrict(&mut allowed, &vs);
+                    sets.push(vs);
                 } else {
                     excluded.extend(vs);
                 }
@@ -898,9 +898,9 @@ fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
             Op::In(vs) | Op::NotIn(vs) => {
                 let is_in = matches!(op, Op::In(_)) == pos;
                 if is_in {
-                    restrict(&mut allowed, &texts(vs));
+                    sets.push(strs(vs));
                 } else {
-                    excluded.extend(texts(vs));
+                    excluded.extend(strs(vs));
                 }
             }
             Op::Prefix(p) => {
@@ -920,12 +920,35 @@ fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
         }
     }
     let ok = |v: &str| {
-        !excluded.iter().any(|e| e == v)
+        !excluded.contains(&v)
             && prefixes.iter().all(|p| v.starts_with(p))
             && !not_prefixes.iter().any(|p| v.starts_with(p))
     };
-    if let Some(a) = allowed {
-        return a.into_iter().find(|v| ok(v));
+    let in_sets = |v: &str| sets.iter().all(|s| s.contains(&v));
+    // The first allowed value: in domain order when the domain is finite, else in the
+    // order of the first set.
+    match (domain, sets.first()) {
+        (Some(d), None) => return d.iter().find(|v| ok(v)).cloned(),
+        (Some(d), Some(first)) => {
+            let mut fits: Vec<&str> = first
+                .iter()
+                .copied()
+                .filter(|v| in_sets(v) && ok(v) && d.iter().any(|x| x == v))
+                .collect();
+            fits.dedup();
+            return match fits.as_slice() {
+                [] => None,
+                [one] => Some((*one).to_owned()),
+                _ => d.iter().find(|v| fits.contains(&v.as_str())).cloned(),
+            };
+        }
+        (None, Some(first)) => {
+            return first
+                .iter()
+                .find(|v| in_sets(v) && ok(v))
+                .map(|v| (*v).to_owned());
+        }
+        (None, None) => {}
     }
     let longest = prefixes
         .iter()
