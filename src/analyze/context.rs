@@ -19,6 +19,14 @@ use crate::rules::{Op, Rule, RuleSet, Value, ValueRef};
 /// Index of a desk in [`Org::desks`].
 pub(crate) type DeskIx = u32;
 
+/// The desks with one of a set of capabilities that [`Context::solver_near`] picks from:
+/// the first (lowest index, file order) overall and at each site.
+#[derive(Debug, Default)]
+struct Solvers {
+    first: Option<DeskIx>,
+    at_site: HashMap<Id, DeskIx>,
+}
+
 /// The analysis context handed to every lint.
 pub(crate) struct Context<'a> {
     pub(crate) router: &'a Router,
@@ -34,6 +42,7 @@ pub(crate) struct Context<'a> {
     weekly: OnceCell<Weekly>,
     cap_desks: OnceCell<HashMap<Id, Vec<DeskIx>>>,
     need_caps: RefCell<HashMap<Id, Vec<Id>>>,
+    solvers: RefCell<HashMap<Vec<Id>, std::rc::Rc<Solvers>>>,
     value_classes: RefCell<HashMap<FactNo, std::rc::Rc<HashMap<Id, u32>>>>,
     customer_sites: OnceCell<Vec<bool>>,
     travel: OnceCell<DiGraph<u32, u32>>,
@@ -71,6 +80,7 @@ impl<'a> Context<'a> {
             weekly: OnceCell::new(),
             cap_desks: OnceCell::new(),
             need_caps: RefCell::new(HashMap::new()),
+            solvers: RefCell::new(HashMap::new()),
             value_classes: RefCell::new(HashMap::new()),
             customer_sites: OnceCell::new(),
             travel: OnceCell::new(),
@@ -398,18 +408,33 @@ impl<'a> Context<'a> {
     }
 
     /// A desk with one of these capabilities, preferring one at `site`, then file order.
+    /// The first desk overall and per site are computed once per set of capabilities.
     pub(crate) fn solver_near(&self, caps: &[Id], site: Option<&Id>) -> Option<&'a Desk> {
-        let mut all: Vec<DeskIx> = caps
-            .iter()
-            .flat_map(|c| self.desks_with(c))
-            .copied()
-            .collect();
-        all.sort_unstable();
-        let at_site = all
-            .iter()
-            .filter_map(|&d| self.desk(d))
-            .find(|d| site.is_some_and(|s| d.site == *s));
-        at_site.or_else(|| all.first().and_then(|&d| self.desk(d)))
+        let table = {
+            let cached = self.solvers.borrow().get(caps).cloned();
+            match cached {
+                Some(t) => t,
+                None => {
+                    let mut t = Solvers::default();
+                    for &d in caps.iter().flat_map(|c| self.desks_with(c)) {
+                        let Some(desk) = self.desk(d) else { continue };
+                        t.first = Some(t.first.map_or(d, |f| f.min(d)));
+                        t.at_site
+                            .entry(desk.site.clone())
+                            .and_modify(|f| *f = (*f).min(d))
+                            .or_insert(d);
+                    }
+                    let t = std::rc::Rc::new(t);
+                    self.solvers
+                        .borrow_mut()
+                        .insert(caps.to_vec(), std::rc::Rc::clone(&t));
+                    t
+                }
+            }
+        };
+        site.and_then(|s| table.at_site.get(s))
+            .or(table.first.as_ref())
+            .and_then(|&d| self.desk(d))
     }
 
     /// Can this desk solve the need (has one of its capabilities)?
