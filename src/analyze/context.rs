@@ -19,6 +19,47 @@ use crate::rules::{Op, Rule, RuleSet, Value, ValueRef};
 /// Index of a desk in [`Org::desks`].
 pub(crate) type DeskIx = u32;
 
+/// A set of site indexes (one bit each).
+#[derive(Debug, Clone)]
+pub(crate) struct SiteSet {
+    words: Vec<u64>,
+}
+
+impl SiteSet {
+    fn new(sites: usize) -> SiteSet {
+        SiteSet {
+            words: vec![0; sites.div_ceil(64)],
+        }
+    }
+
+    fn insert(&mut self, s: usize) {
+        if let Some(w) = self.words.get_mut(s / 64) {
+            *w |= 1 << (s % 64);
+        }
+    }
+
+    /// Is site `s` in the set?
+    pub(crate) fn contains(&self, s: usize) -> bool {
+        self.words
+            .get(s / 64)
+            .is_some_and(|w| w & (1 << (s % 64)) != 0)
+    }
+
+    /// The sites in the set, in index order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    i * 64 + b
+                })
+            })
+        })
+    }
+}
+
 /// The desks with one of a set of capabilities that [`Context::solver_near`] picks from:
 /// the first (lowest index, file order) overall and at each site.
 #[derive(Debug, Default)]
@@ -303,26 +344,21 @@ impl<'a> Context<'a> {
     }
 
     /// Per site: can a customer there reach one of these desks (same site, or a known
-    /// travel time to its site)?
-    pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> Vec<bool> {
+    /// travel time to its site)? A bitset over the sites, set straight from the desks.
+    pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> SiteSet {
         let n = self.org.sites().len();
-        let mut at: Vec<usize> = desks
-            .iter()
-            .filter_map(|&d| self.desk(d))
-            .map(|d| d.site_ix as usize)
-            .collect();
-        at.sort_unstable();
-        at.dedup();
-        let mut out = vec![false; n];
+        let mut out = SiteSet::new(n);
+        let mut seen = SiteSet::new(n);
         let t = self.travel();
-        for s in at {
-            if let Some(o) = out.get_mut(s) {
-                *o = true;
+        for d in desks.iter().filter_map(|&d| self.desk(d)) {
+            let s = d.site_ix as usize;
+            if seen.contains(s) {
+                continue;
             }
+            seen.insert(s);
+            out.insert(s);
             for from in t.neighbors_directed(NodeIndex::new(s), petgraph::Direction::Incoming) {
-                if let Some(o) = out.get_mut(from.index()) {
-                    *o = true;
-                }
+                out.insert(from.index());
             }
         }
         out
