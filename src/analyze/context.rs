@@ -65,7 +65,7 @@ impl SiteSet {
 #[derive(Debug, Default)]
 struct Solvers {
     first: Option<DeskIx>,
-    at_site: HashMap<Id, DeskIx>,
+    at_site: rustc_hash::FxHashMap<u32, DeskIx>,
 }
 
 /// The analysis context handed to every lint.
@@ -443,9 +443,10 @@ impl<'a> Context<'a> {
         caps
     }
 
-    /// A desk with one of these capabilities, preferring one at `site`, then file order.
+    /// A desk with one of these capabilities, preferring one at the site with index `site`,
+    /// then file order.
     /// The first desk overall and per site are computed once per set of capabilities.
-    pub(crate) fn solver_near(&self, caps: &[Id], site: Option<&Id>) -> Option<&'a Desk> {
+    pub(crate) fn solver_near(&self, caps: &[Id], site: Option<u32>) -> Option<&'a Desk> {
         let table = {
             let cached = self.solvers.borrow().get(caps).cloned();
             match cached {
@@ -456,7 +457,7 @@ impl<'a> Context<'a> {
                         let Some(desk) = self.desk(d) else { continue };
                         t.first = Some(t.first.map_or(d, |f| f.min(d)));
                         t.at_site
-                            .entry(desk.site.clone())
+                            .entry(desk.site_ix)
                             .and_modify(|f| *f = (*f).min(d))
                             .or_insert(d);
                     }
@@ -468,7 +469,7 @@ impl<'a> Context<'a> {
                 }
             }
         };
-        site.and_then(|s| table.at_site.get(s))
+        site.and_then(|s| table.at_site.get(&s))
             .or(table.first.as_ref())
             .and_then(|&d| self.desk(d))
     }
