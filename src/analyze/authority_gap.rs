@@ -73,20 +73,19 @@ impl Lint for AuthorityGap {
             let weaker = cx.covered_sites(&st.in_scope);
             let rl = cx.logic();
             let site_no = rl.logic.vocab.get("site");
-            let missing: Vec<usize> = (0..customer.len())
+            // Only the sites weaker desks cover, in index order.
+            let missing: Vec<usize> = weaker
+                .iter()
                 .filter(|&s| {
-                    customer.get(s) == Some(&true)
-                        && covered.get(s) == Some(&false)
-                        && weaker.get(s) == Some(&true)
-                        && {
-                            let pins: Vec<Dnf> = site_no
-                                .and_then(|f| rl.eq(f, &cx.site_id(s)))
-                                .into_iter()
-                                .collect();
-                            rules.iter().any(|&r| {
-                                rl.can_match(r, &pins, cx.options.search_budget) != Some(false)
-                            })
-                        }
+                    customer.get(s) == Some(&true) && !covered.contains(s) && {
+                        let pins: Vec<Dnf> = site_no
+                            .and_then(|f| rl.eq(f, &cx.site_id(s)))
+                            .into_iter()
+                            .collect();
+                        rules.iter().any(|&r| {
+                            rl.can_match(r, &pins, cx.options.search_budget) != Some(false)
+                        })
+                    }
                 })
                 .collect();
             let Some(&first) = missing.first() else {

@@ -19,6 +19,55 @@ use crate::rules::{Op, Rule, RuleSet, Value, ValueRef};
 /// Index of a desk in [`Org::desks`].
 pub(crate) type DeskIx = u32;
 
+/// A set of site indexes (one bit each).
+#[derive(Debug, Clone)]
+pub(crate) struct SiteSet {
+    words: Vec<u64>,
+}
+
+impl SiteSet {
+    fn new(sites: usize) -> SiteSet {
+        SiteSet {
+            words: vec![0; sites.div_ceil(64)],
+        }
+    }
+
+    fn insert(&mut self, s: usize) {
+        if let Some(w) = self.words.get_mut(s / 64) {
+            *w |= 1 << (s % 64);
+        }
+    }
+
+    /// Is site `s` in the set?
+    pub(crate) fn contains(&self, s: usize) -> bool {
+        self.words
+            .get(s / 64)
+            .is_some_and(|w| w & (1 << (s % 64)) != 0)
+    }
+
+    /// The sites in the set, in index order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    i * 64 + b
+                })
+            })
+        })
+    }
+}
+
+/// The desks with one of a set of capabilities that [`Context::solver_near`] picks from:
+/// the first (lowest index, file order) overall and at each site.
+#[derive(Debug, Default)]
+struct Solvers {
+    first: Option<DeskIx>,
+    at_site: rustc_hash::FxHashMap<u32, DeskIx>,
+}
+
 /// The analysis context handed to every lint.
 pub(crate) struct Context<'a> {
     pub(crate) router: &'a Router,
@@ -34,6 +83,7 @@ pub(crate) struct Context<'a> {
     weekly: OnceCell<Weekly>,
     cap_desks: OnceCell<HashMap<Id, Vec<DeskIx>>>,
     need_caps: RefCell<HashMap<Id, Vec<Id>>>,
+    solvers: RefCell<HashMap<Vec<Id>, std::rc::Rc<Solvers>>>,
     value_classes: RefCell<HashMap<FactNo, std::rc::Rc<HashMap<Id, u32>>>>,
     customer_sites: OnceCell<Vec<bool>>,
     travel: OnceCell<DiGraph<u32, u32>>,
@@ -71,6 +121,7 @@ impl<'a> Context<'a> {
             weekly: OnceCell::new(),
             cap_desks: OnceCell::new(),
             need_caps: RefCell::new(HashMap::new()),
+            solvers: RefCell::new(HashMap::new()),
             value_classes: RefCell::new(HashMap::new()),
             customer_sites: OnceCell::new(),
             travel: OnceCell::new(),
@@ -293,26 +344,21 @@ impl<'a> Context<'a> {
     }
 
     /// Per site: can a customer there reach one of these desks (same site, or a known
-    /// travel time to its site)?
-    pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> Vec<bool> {
+    /// travel time to its site)? A bitset over the sites, set straight from the desks.
+    pub(crate) fn covered_sites(&self, desks: &[DeskIx]) -> SiteSet {
         let n = self.org.sites().len();
-        let mut at: Vec<usize> = desks
-            .iter()
-            .filter_map(|&d| self.desk(d))
-            .map(|d| d.site_ix as usize)
-            .collect();
-        at.sort_unstable();
-        at.dedup();
-        let mut out = vec![false; n];
+        let mut out = SiteSet::new(n);
+        let mut seen = SiteSet::new(n);
         let t = self.travel();
-        for s in at {
-            if let Some(o) = out.get_mut(s) {
-                *o = true;
+        for d in desks.iter().filter_map(|&d| self.desk(d)) {
+            let s = d.site_ix as usize;
+            if seen.contains(s) {
+                continue;
             }
+            seen.insert(s);
+            out.insert(s);
             for from in t.neighbors_directed(NodeIndex::new(s), petgraph::Direction::Incoming) {
-                if let Some(o) = out.get_mut(from.index()) {
-                    *o = true;
-                }
+                out.insert(from.index());
             }
         }
         out
@@ -397,19 +443,35 @@ impl<'a> Context<'a> {
         caps
     }
 
-    /// A desk with one of these capabilities, preferring one at `site`, then file order.
-    pub(crate) fn solver_near(&self, caps: &[Id], site: Option<&Id>) -> Option<&'a Desk> {
-        let mut all: Vec<DeskIx> = caps
-            .iter()
-            .flat_map(|c| self.desks_with(c))
-            .copied()
-            .collect();
-        all.sort_unstable();
-        let at_site = all
-            .iter()
-            .filter_map(|&d| self.desk(d))
-            .find(|d| site.is_some_and(|s| d.site == *s));
-        at_site.or_else(|| all.first().and_then(|&d| self.desk(d)))
+    /// A desk with one of these capabilities, preferring one at the site with index `site`,
+    /// then file order.
+    /// The first desk overall and per site are computed once per set of capabilities.
+    pub(crate) fn solver_near(&self, caps: &[Id], site: Option<u32>) -> Option<&'a Desk> {
+        let table = {
+            let cached = self.solvers.borrow().get(caps).cloned();
+            match cached {
+                Some(t) => t,
+                None => {
+                    let mut t = Solvers::default();
+                    for &d in caps.iter().flat_map(|c| self.desks_with(c)) {
+                        let Some(desk) = self.desk(d) else { continue };
+                        t.first = Some(t.first.map_or(d, |f| f.min(d)));
+                        t.at_site
+                            .entry(desk.site_ix)
+                            .and_modify(|f| *f = (*f).min(d))
+                            .or_insert(d);
+                    }
+                    let t = std::rc::Rc::new(t);
+                    self.solvers
+                        .borrow_mut()
+                        .insert(caps.to_vec(), std::rc::Rc::clone(&t));
+                    t
+                }
+            }
+        };
+        site.and_then(|s| table.at_site.get(&s))
+            .or(table.first.as_ref())
+            .and_then(|&d| self.desk(d))
     }
 
     /// Can this desk solve the need (has one of its capabilities)?

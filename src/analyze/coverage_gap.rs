@@ -534,11 +534,7 @@ fn reach(cx: &Context<'_>, sig: &Signature, st: &Static, rules: &[usize], out: &
     let weaker = cx.covered_sites(&st.in_scope);
     let site_no = cx.logic().logic.vocab.get("site");
     let uncovered: Vec<Id> = (0..customer.len())
-        .filter(|&s| {
-            customer.get(s) == Some(&true)
-                && covered.get(s) == Some(&false)
-                && weaker.get(s) == Some(&false)
-        })
+        .filter(|&s| customer.get(s) == Some(&true) && !covered.contains(s) && !weaker.contains(s))
         .map(|s| cx.site_id(s))
         .collect();
     let (missing, by) = gaps(cx, rules, site_no, &uncovered, |_| false);

@@ -51,7 +51,7 @@ impl Lint for DeadEndReferral {
                     .iter()
                     .map(|&f| format!("`{}`", cx.desk_id(f)))
                     .collect();
-                let solver = cx.solver_near(&caps, Some(&desk.site));
+                let solver = cx.solver_near(&caps, Some(desk.site_ix));
                 let fix = match solver {
                     Some(s) => format!(
                         "point {} (or `{}` itself) at `{}`, which can solve `{need}`",

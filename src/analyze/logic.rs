@@ -62,6 +62,9 @@ pub(crate) struct Vocabulary {
     names: Vec<Id>,
     index: HashMap<Id, FactNo>,
     domains: Vec<Domain>,
+    /// Per fact with a finite text domain: each value's first position in it (the
+    /// solver's membership test and domain order without scanning the domain).
+    positions: Vec<Option<HashMap<String, usize>>>,
 }
 
 /// The fact number of `need` (always present in a request).
@@ -79,6 +82,7 @@ impl Vocabulary {
             names: Vec::new(),
             index: HashMap::new(),
             domains: Vec::new(),
+            positions: Vec::new(),
         };
         v.push(Id::from("need"), Domain::Text(None));
         v.push(Id::from("language"), Domain::Text(None));
@@ -116,6 +120,17 @@ impl Vocabulary {
         }
         self.index.insert(name.clone(), self.names.len() as FactNo);
         self.names.push(name);
+        let positions = match &d {
+            Domain::Text(Some(vs)) => {
+                let mut m: HashMap<String, usize> = HashMap::with_capacity(vs.len());
+                for (i, v) in vs.iter().enumerate() {
+                    m.entry(v.clone()).or_insert(i);
+                }
+                Some(m)
+            }
+            _ => None,
+        };
+        self.positions.push(positions);
         self.domains.push(d);
     }
 
@@ -132,6 +147,29 @@ impl Vocabulary {
 
     pub(crate) fn domain(&self, f: FactNo) -> Option<&Domain> {
         self.domains.get(f as usize)
+    }
+
+    /// A finite text domain with each value's first position in it.
+    fn finite_text(&self, f: FactNo) -> Option<FiniteText<'_>> {
+        match (self.domains.get(f as usize), self.positions.get(f as usize)) {
+            (Some(Domain::Text(Some(values))), Some(Some(positions))) => {
+                Some(FiniteText { values, positions })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A finite text domain: its values in order and each value's first position.
+#[derive(Debug, Clone, Copy)]
+struct FiniteText<'a> {
+    values: &'a [String],
+    positions: &'a HashMap<String, usize>,
+}
+
+impl FiniteText<'_> {
+    fn position(&self, v: &str) -> Option<usize> {
+        self.positions.get(v).copied()
     }
 }
 
@@ -542,8 +580,8 @@ impl Logic {
             .filter(|l| !matches!(l.op, Op::Exists(_)))
             .collect();
         match domain {
-            Domain::Text(values) => {
-                solve_text(values.as_deref(), &tests).map(|s| Some(Value::Text(s)))
+            Domain::Text(_) => {
+                solve_text(self.vocab.finite_text(fact), &tests).map(|s| Some(Value::Text(s)))
             }
             Domain::Number { values, min, max } => {
                 solve_number(values.as_deref(), *min, *max, &tests).map(|n| Some(Value::Number(n)))
@@ -875,7 +913,7 @@ fn numbers(vs: &[Value]) -> Vec<f64> {
 
 /// Text: finite sets are filtered; otherwise a string extending the longest required
 /// prefix that avoids the excluded values and forbidden prefixes (exact, see module docs).
-fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
+fn solve_text(domain: Option<FiniteText<'_>>, lits: &[&Lit]) -> Option<String> {
     // The `eq` / `in` sets a value must be in (borrowed: a finite domain of thousands of
     // sites or units is not copied per call).
     let mut sets: Vec<Vec<&str>> = Vec::new();
@@ -928,19 +966,16 @@ fn solve_text(domain: Option<&[String]>, lits: &[&Lit]) -> Option<String> {
     // The first allowed value: in domain order when the domain is finite, else in the
     // order of the first set.
     match (domain, sets.first()) {
-        (Some(d), None) => return d.iter().find(|v| ok(v)).cloned(),
+        (Some(d), None) => return d.values.iter().find(|v| ok(v)).cloned(),
         (Some(d), Some(first)) => {
-            let mut fits: Vec<&str> = first
+            // The fitting value that comes first in the domain.
+            return first
                 .iter()
                 .copied()
-                .filter(|v| in_sets(v) && ok(v) && d.iter().any(|x| x == v))
-                .collect();
-            fits.dedup();
-            return match fits.as_slice() {
-                [] => None,
-                [one] => Some((*one).to_owned()),
-                _ => d.iter().find(|v| fits.contains(&v.as_str())).cloned(),
-            };
+                .filter(|v| in_sets(v) && ok(v))
+                .filter_map(|v| d.position(v).map(|p| (p, v)))
+                .min_by_key(|&(p, _)| p)
+                .map(|(_, v)| v.to_owned());
         }
         (None, Some(first)) => {
             return first

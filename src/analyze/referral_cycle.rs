@@ -71,7 +71,7 @@ fn finding(cx: &Context<'_>, nr: &NeedReferrals, cycle: &[DeskIx]) -> Finding {
         None => names.join(" -> "),
     };
     let caps = cx.need_caps(need);
-    let solver = cx.solver_near(&caps, first.map(|d| &d.site));
+    let solver = cx.solver_near(&caps, first.map(|d| d.site_ix));
     let fix = match (first, solver) {
         (Some(f), Some(s)) => format!(
             "point the `{need}` referral of `{}` (or of any desk in the circle) at `{}`, which can solve it",
