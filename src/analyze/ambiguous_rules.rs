@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use super::Lint;
 use super::context::{Context, Reach, RuleLogic, exhaustive};
 use super::finding::{Code, Finding, Severity, Subject};
-use super::logic::{Dnf, FactNo, NEED};
+use super::logic::{Dnf, FactNo, NEED, TooLarge, Witness};
 use crate::rules::{Op, Rule, Value, ValueRef};
 
 /// See the [module docs](self).
@@ -52,9 +52,11 @@ impl Lint for AmbiguousRules {
             {
                 continue;
             }
-            // Cheap first: can they both be TRUE at all?
+            // Cheap first: can they both be TRUE at all? (Kept: the answer when the
+            // earlier rules cannot be checked.)
             let mut budget = cx.options.search_budget;
-            if matches!(rl.logic.search(&[pa, pb], &mut budget), Ok(None)) {
+            let both = rl.logic.search(&[pa, pb], &mut budget);
+            if matches!(both, Ok(None)) {
                 continue;
             }
             // Pairs come sorted: each rule's earlier rules are listed once.
@@ -68,9 +70,9 @@ impl Lint for AmbiguousRules {
                 (true, true) => (None, true),
                 (true, false) => match rl.search_against(&s, &mut budget) {
                     Ok(w) => (w, true),
-                    Err(_) => fallback(cx, pa, pb, &x.id, &y.id),
+                    Err(_) => fallback(cx, both, &x.id, &y.id),
                 },
-                (false, _) => fallback(cx, pa, pb, &x.id, &y.id),
+                (false, _) => fallback(cx, both, &x.id, &y.id),
             };
             let Some(w) = witness else { continue };
             let note = if exact {
@@ -102,16 +104,15 @@ impl Lint for AmbiguousRules {
     }
 }
 
-/// Both TRUE, earlier rules not checked (too large): a witness of the pair alone.
+/// Both TRUE, earlier rules not checked (too large): the witness of the pair alone,
+/// from its own search `both` (both rules are inconclusive when that ran out of budget).
 fn fallback(
     cx: &Context<'_>,
-    pa: &Dnf,
-    pb: &Dnf,
+    both: Result<Option<Witness>, TooLarge>,
     x: &crate::model::Id,
     y: &crate::model::Id,
-) -> (Option<super::logic::Witness>, bool) {
-    let mut budget = cx.options.search_budget;
-    match cx.logic().logic.search(&[pa, pb], &mut budget) {
+) -> (Option<Witness>, bool) {
+    match both {
         Ok(w) => (w, false),
         Err(_) => {
             cx.give_up(x);
