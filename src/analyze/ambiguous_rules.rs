@@ -14,10 +14,10 @@
 use std::collections::HashMap;
 
 use super::Lint;
-use super::context::{Context, Reach, RuleLogic, exhaustive};
+use super::context::{Context, Reach, RuleLogic, exhaustive, pinned_texts};
 use super::finding::{Code, Finding, Severity, Subject};
 use super::logic::{Dnf, FactNo, NEED, TooLarge, Witness};
-use crate::rules::{Op, Rule, Value, ValueRef};
+use crate::rules::{Rule, ValueRef};
 
 /// See the [module docs](self).
 pub(crate) struct AmbiguousRules;
@@ -262,7 +262,7 @@ fn compatible(
         if f == NEED {
             continue;
         }
-        let Some(values) = pinned_texts(rl, pw, f) else {
+        let Some(values) = pinned_texts(&rl.logic, pw, f) else {
             continue;
         };
         let index = indexes
@@ -299,7 +299,7 @@ impl PinIndex {
                 .pos
                 .get(b)
                 .and_then(Option::as_ref)
-                .and_then(|p| pinned_texts(rl, p, fact))
+                .and_then(|p| pinned_texts(&rl.logic, p, fact))
             {
                 Some(vs) => {
                     for v in vs {
@@ -311,45 +311,6 @@ impl PinIndex {
         }
         PinIndex { open, by_value }
     }
-}
-
-/// The texts `fact` may take where the DNF is TRUE, when every conjunction pins it to a
-/// finite set of texts (`eq`, `in`, or negated `ne`, `not_in`; every value a text):
-/// a superset of what the solver allows, so two disjoint answers mean no request makes
-/// both DNFs TRUE.
-fn pinned_texts(rl: &RuleLogic, dnf: &Dnf, fact: FactNo) -> Option<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for cube in dnf {
-        let mut allowed: Option<Vec<String>> = None;
-        for &l in cube {
-            let Some(lit) = rl.logic.lits.get(l) else {
-                continue;
-            };
-            if lit.fact != fact {
-                continue;
-            }
-            let vs: &[Value] = match (&lit.op, lit.positive) {
-                (Op::Eq(v), true) | (Op::Ne(v), false) => std::slice::from_ref(v),
-                (Op::In(vs), true) | (Op::NotIn(vs), false) => vs,
-                _ => continue,
-            };
-            let texts: Vec<String> = vs
-                .iter()
-                .map(|v| match v {
-                    Value::Text(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect::<Option<_>>()?;
-            allowed = Some(match allowed {
-                None => texts,
-                Some(a) => a.into_iter().filter(|x| texts.contains(x)).collect(),
-            });
-        }
-        out.extend(allowed?);
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
 }
 
 /// Do two rules demand different things ([`differences`] is not empty)?
@@ -841,7 +802,7 @@ rules:
             let cx = Context::new(&router, &options);
             let rl = cx.logic();
             let lang = rl.logic.vocab.get("language").unwrap();
-            let pinned = |r: usize| pinned_texts(rl, rl.pos[r].as_ref().unwrap(), lang);
+            let pinned = |r: usize| pinned_texts(&rl.logic, rl.pos[r].as_ref().unwrap(), lang);
             assert_eq!(pinned(0), Some(vec!["es".to_owned()]));
             assert_eq!(pinned(1), Some(vec!["en".to_owned(), "fr".to_owned()]));
             // Not tested: not pinned.
@@ -853,7 +814,10 @@ rules:
             assert_eq!(pinned(5), None);
             // A number is never a text pin.
             let age = rl.logic.vocab.get("age").unwrap();
-            assert_eq!(pinned_texts(rl, rl.pos[6].as_ref().unwrap(), age), None);
+            assert_eq!(
+                pinned_texts(&rl.logic, rl.pos[6].as_ref().unwrap(), age),
+                None
+            );
         }
 
         #[test]

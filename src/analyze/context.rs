@@ -650,7 +650,7 @@ impl RuleLogic {
         for (i, r) in rules.rules().iter().enumerate() {
             let p = logic.dnf(&r.when, true).ok();
             let n = logic.dnf(&r.when, false).ok();
-            let ns = p.as_ref().and_then(|d| need_values(&logic, d));
+            let ns = p.as_ref().and_then(|d| pinned_texts(&logic, d, NEED));
             match &ns {
                 Some(vs) => {
                     for v in vs {
@@ -1030,8 +1030,11 @@ fn twin_classes(logic: &Logic, pos: &[Option<Dnf>], neg: &[Option<Dnf>]) -> (Vec
     (p, n)
 }
 
-/// The needs a DNF can be TRUE for, when every cube pins `need` to a finite set.
-fn need_values(logic: &Logic, dnf: &Dnf) -> Option<Vec<String>> {
+/// The texts `fact` may take where the DNF is TRUE, when every conjunction pins it to a
+/// finite set of texts (`eq`, `in`, or negated `ne`, `not_in`; every value a text):
+/// a superset of what the solver allows, so two disjoint answers mean no request makes
+/// both DNFs TRUE. For `need` (always a text): the needs the DNF can be TRUE for.
+pub(crate) fn pinned_texts(logic: &Logic, dnf: &Dnf, fact: FactNo) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for cube in dnf {
         let mut allowed: Option<Vec<String>> = None;
@@ -1039,19 +1042,24 @@ fn need_values(logic: &Logic, dnf: &Dnf) -> Option<Vec<String>> {
             let Some(lit) = logic.lits.get(l) else {
                 continue;
             };
-            if lit.fact != NEED {
+            if lit.fact != fact {
                 continue;
             }
-            let vs: Vec<String> = match (&lit.op, lit.positive) {
-                (Op::Eq(v), true) | (Op::Ne(v), false) => vec![v.to_string()],
-                (Op::In(vs), true) | (Op::NotIn(vs), false) => {
-                    vs.iter().map(|v| v.to_string()).collect()
-                }
+            let vs: &[Value] = match (&lit.op, lit.positive) {
+                (Op::Eq(v), true) | (Op::Ne(v), false) => std::slice::from_ref(v),
+                (Op::In(vs), true) | (Op::NotIn(vs), false) => vs,
                 _ => continue,
             };
+            let texts: Vec<String> = vs
+                .iter()
+                .map(|v| match v {
+                    Value::Text(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
             allowed = Some(match allowed {
-                None => vs,
-                Some(a) => a.into_iter().filter(|x| vs.contains(x)).collect(),
+                None => texts,
+                Some(a) => a.into_iter().filter(|x| texts.contains(x)).collect(),
             });
         }
         out.extend(allowed?);
