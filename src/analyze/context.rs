@@ -776,10 +776,6 @@ impl RuleLogic {
         }
         let mut lits: Vec<LitNo> = seen.into_values().collect();
         lits.sort_unstable();
-        let domain: Option<&[String]> = match self.logic.vocab.domain(fact) {
-            Some(super::logic::Domain::Text(Some(vs))) => Some(vs.as_slice()),
-            _ => None,
-        };
         let mut keys: HashMap<Vec<bool>, u32> = HashMap::new();
         let mut out = HashMap::new();
         for (f, v) in self.eq_lit.keys() {
@@ -787,7 +783,7 @@ impl RuleLogic {
                 continue;
             }
             let value = Value::Text(v.to_string());
-            let mut key: Vec<bool> = vec![domain.is_none_or(|d| d.iter().any(|x| x == v.as_str()))];
+            let mut key: Vec<bool> = vec![self.logic.vocab.text_allowed(fact, v)];
             key.extend(lits.iter().map(|&l| self.logic.lit_holds(l, Some(&value))));
             let n = keys.len() as u32;
             let c = *keys.entry(key).or_insert(n);

@@ -145,8 +145,13 @@ impl Vocabulary {
         &self.names[f as usize]
     }
 
-    pub(crate) fn domain(&self, f: FactNo) -> Option<&Domain> {
+    fn domain(&self, f: FactNo) -> Option<&Domain> {
         self.domains.get(f as usize)
+    }
+
+    /// Is `v` in the domain of `f`? True when the domain is not a finite set of texts.
+    pub(crate) fn text_allowed(&self, f: FactNo, v: &str) -> bool {
+        self.finite_text(f).is_none_or(|d| d.position(v).is_some())
     }
 
     /// A finite text domain with each value's first position in it.
