@@ -18,8 +18,6 @@ use crate::rules::{Condition, Op, Value};
 #[derive(Debug, Default)]
 pub(crate) struct Texts<'a> {
     ids: HashMap<&'a str, Id, FastBuild>,
-    /// Heap bytes of the ids made here (not of those it started with).
-    made: usize,
 }
 
 impl<'a> Texts<'a> {
@@ -30,27 +28,12 @@ impl<'a> Texts<'a> {
                 .into_iter()
                 .map(|id| (id.as_str(), id.clone()))
                 .collect(),
-            made: 0,
         }
     }
 
     /// The shared id of `s`.
     fn id(&mut self, s: &'a str) -> Id {
-        let made = &mut self.made;
-        self.ids
-            .entry(s)
-            .or_insert_with(|| {
-                // An `Id`'s allocation: a 16-byte header (length, count), then the text.
-                *made += if s.is_empty() { 0 } else { 16 + s.len() };
-                Id::from(s)
-            })
-            .clone()
-    }
-
-    /// Heap bytes of the ids made here (not of those it started with), held by the
-    /// conditions compiled with them once this table is dropped.
-    pub(crate) fn made_bytes(&self) -> usize {
-        self.made
+        self.ids.entry(s).or_insert_with(|| Id::from(s)).clone()
     }
 }
 
@@ -326,7 +309,6 @@ pub(crate) enum Cond {
 
 impl Cond {
     /// Compile a validated condition.
-    #[cfg(test)]
     pub(crate) fn compile(c: &Condition) -> Cond {
         Cond::compile_in(c, &mut Texts::default())
     }
@@ -340,23 +322,6 @@ impl Cond {
             Condition::Test { fact, op } => {
                 Cond::Test(FactRef::new_in(fact, texts), Test::of(op, texts))
             }
-        }
-    }
-
-    /// Heap bytes of the condition's parts, not counting the texts of its ids (shared:
-    /// see [`Texts::made_bytes`]).
-    pub(crate) fn heap_bytes(&self) -> usize {
-        match self {
-            Cond::All(parts) | Cond::Any(parts) => {
-                parts.len() * std::mem::size_of::<Cond>()
-                    + parts.iter().map(Cond::heap_bytes).sum::<usize>()
-            }
-            Cond::Not(c) => std::mem::size_of::<Cond>() + c.heap_bytes(),
-            Cond::Test(_, t) => match t {
-                Test::In(ls) | Test::NotIn(ls) => ls.len() * std::mem::size_of::<Lit>(),
-                Test::Prefix(p) => p.len(),
-                _ => 0,
-            },
         }
     }
 
@@ -376,7 +341,9 @@ impl Cond {
 
     /// Evaluate, and push onto `missing` (without duplicates) the facts whose absence makes
     /// the result unknown, in order of first appearance. Nothing is pushed when the result
-    /// is true or false.
+    /// is true or false. The tests' reference for [`Conds::eval_missing`](super::fast::Conds::eval_missing),
+    /// which the router asks.
+    #[cfg(test)]
     pub(crate) fn eval_missing<'c>(&'c self, req: &Request, missing: &mut Vec<&'c FactRef>) -> Tri {
         let mark = missing.len();
         let out = match self {

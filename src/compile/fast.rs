@@ -46,6 +46,8 @@ pub(crate) struct Symbols {
     /// it is a text fact with a list of them; the check is then one membership test of the
     /// value's symbol instead of string comparisons.
     allowed_texts: Vec<Option<Box<[u32]>>>,
+    /// The fact of each slot after the reserved ones (for questions: [`Symbols::fact`]).
+    names: Vec<Id>,
 }
 
 impl Symbols {
@@ -61,6 +63,7 @@ impl Symbols {
         }
         table(&self.texts)
             + table(&self.slots)
+            + self.names.capacity() * std::mem::size_of::<Id>()
             + self.text_tested.capacity()
             + self.allowed_texts.capacity() * std::mem::size_of::<Option<Box<[u32]>>>()
             + self
@@ -123,7 +126,19 @@ impl Symbols {
         let s = self.text_tested.len() as u32;
         self.slots.insert(id.as_str().into(), s);
         self.text_tested.push(false);
+        self.names.push(id.clone());
         s
+    }
+
+    /// The fact a slot reads (`None`: no such slot).
+    pub(crate) fn fact(&self, slot: u32) -> Option<FactRef> {
+        Some(match slot {
+            SLOT_NEED => FactRef::Need,
+            SLOT_LANGUAGE => FactRef::Language,
+            SLOT_SITE => FactRef::Site,
+            SLOT_UNIT => FactRef::Unit,
+            s => FactRef::Declared(self.names.get((s - RESERVED_SLOTS) as usize)?.clone()),
+        })
     }
 
     fn slot(&mut self, f: &FactRef) -> u32 {
@@ -722,6 +737,45 @@ impl CondsBuilder {
     }
 }
 
+/// What an evaluation of [`Conds`] reports besides its verdict: nothing (`()`, the hot
+/// path, where the calls compile away), or the slots whose absent values make it unknown
+/// (a `Vec<u32>`, for the questions of an undecided request).
+trait Sink {
+    /// Where the slots of a subtree start.
+    fn mark(&self) -> usize;
+    /// The value of `slot` is absent: the test is unknown.
+    fn unknown(&mut self, slot: u32);
+    /// The subtree whose slots start at `mark` is `t`: its slots count only if unknown.
+    fn settle(&mut self, mark: usize, t: Tri);
+}
+
+impl Sink for () {
+    #[inline(always)]
+    fn mark(&self) -> usize {
+        0
+    }
+    #[inline(always)]
+    fn unknown(&mut self, _: u32) {}
+    #[inline(always)]
+    fn settle(&mut self, _: usize, _: Tri) {}
+}
+
+impl Sink for Vec<u32> {
+    fn mark(&self) -> usize {
+        self.len()
+    }
+    fn unknown(&mut self, slot: u32) {
+        if !self.contains(&slot) {
+            self.push(slot);
+        }
+    }
+    fn settle(&mut self, mark: usize, t: Tri) {
+        if t != Tri::Unknown {
+            self.truncate(mark);
+        }
+    }
+}
+
 impl Conds {
     /// Lay out the conditions (in evaluation order) in one block.
     pub(crate) fn build(conds: &[FCond]) -> Conds {
@@ -747,35 +801,62 @@ impl Conds {
     ///
     /// # Complexity
     /// One step per node evaluated; a short circuit skips the rest of its subtree at once.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn eval(&self, rule: u32, f: &Facts<'_>) -> Option<Tri> {
         let &(start, end) = self.rules.get(rule as usize)?;
-        Some(self.fold(start as usize, end as usize, Tri::False, Tri::True, f))
+        Some(self.fold(
+            start as usize,
+            end as usize,
+            Tri::False,
+            Tri::True,
+            f,
+            &mut (),
+        ))
+    }
+
+    /// [`Conds::eval`], pushing onto `missing` (without duplicates, in order of first
+    /// appearance) the slots whose absent values make the verdict unknown; nothing is
+    /// pushed when it is true or false. These are the facts a question asks for.
+    pub(crate) fn eval_missing(
+        &self,
+        rule: u32,
+        f: &Facts<'_>,
+        missing: &mut Vec<u32>,
+    ) -> Option<Tri> {
+        let &(start, end) = self.rules.get(rule as usize)?;
+        Some(self.fold(
+            start as usize,
+            end as usize,
+            Tri::False,
+            Tri::True,
+            f,
+            missing,
+        ))
     }
 
     /// The verdict of the subtree at `i` (`node`), and where the next one starts.
-    fn eval_at(&self, i: usize, node: Node, f: &Facts<'_>) -> (Tri, usize) {
+    fn eval_at<S: Sink>(&self, i: usize, node: Node, f: &Facts<'_>, sink: &mut S) -> (Tri, usize) {
         let next = i + 1;
         match node {
             Node::All { end } => {
                 let end = end as usize;
-                (self.fold(next, end, Tri::False, Tri::True, f), end)
+                (self.fold(next, end, Tri::False, Tri::True, f, sink), end)
             }
             Node::Any { end } => {
                 let end = end as usize;
-                (self.fold(next, end, Tri::True, Tri::False, f), end)
+                (self.fold(next, end, Tri::True, Tri::False, f, sink), end)
             }
             Node::Not => {
                 let Some(&child) = self.nodes.get(next) else {
                     return (Tri::Unknown, next);
                 };
-                let (t, after) = match self.test(child, f) {
+                let (t, after) = match self.test(child, f, sink) {
                     Some(t) => (t, next + 1),
-                    None => self.eval_at(next, child, f),
+                    None => self.eval_at(next, child, f, sink),
                 };
                 (t.not(), after)
             }
-            test => (self.test(test, f).unwrap_or(Tri::Unknown), next),
+            test => (self.test(test, f, sink).unwrap_or(Tri::Unknown), next),
         }
     }
 
@@ -783,42 +864,57 @@ impl Conds {
     /// `stop`, else unknown if any part is, else `rest`. `all` is (false, true), `any`
     /// (true, false).
     #[inline(always)]
-    fn fold(&self, mut j: usize, end: usize, stop: Tri, rest: Tri, f: &Facts<'_>) -> Tri {
+    fn fold<S: Sink>(
+        &self,
+        mut j: usize,
+        end: usize,
+        stop: Tri,
+        rest: Tri,
+        f: &Facts<'_>,
+        sink: &mut S,
+    ) -> Tri {
+        let mark = sink.mark();
         let mut out = rest;
         while j < end {
             let Some(&node) = self.nodes.get(j) else {
                 break;
             };
-            let t = match self.test(node, f) {
+            let t = match self.test(node, f, sink) {
                 Some(t) => {
                     j += 1;
                     t
                 }
                 None => {
-                    let (t, after) = self.eval_at(j, node, f);
+                    let (t, after) = self.eval_at(j, node, f, sink);
                     j = after;
                     t
                 }
             };
             if t == stop {
+                sink.settle(mark, stop);
                 return stop;
             }
             if t == Tri::Unknown {
                 out = Tri::Unknown;
             }
         }
+        sink.settle(mark, out);
         out
     }
 
-    /// The verdict of a test node; `None` for `all`/`any`/`not`.
+    /// The verdict of a test node; `None` for `all`/`any`/`not`. An unknown verdict (the
+    /// value is absent) is reported to `sink`.
     #[inline(always)]
-    fn test(&self, node: Node, f: &Facts<'_>) -> Option<Tri> {
+    fn test<S: Sink>(&self, node: Node, f: &Facts<'_>, sink: &mut S) -> Option<Tri> {
         // The most common test (`need` and text facts), without the general dispatch.
         if let Node::EqText { slot, sym } = node {
             return Some(match f.get(slot) {
                 Some(V::Text(s, _)) => Tri::from_bool(s == sym),
                 Some(_) => Tri::False,
-                None => Tri::Unknown,
+                None => {
+                    sink.unknown(slot);
+                    Tri::Unknown
+                }
             });
         }
         let slot = match node {
@@ -841,7 +937,10 @@ impl Conds {
             | Node::Prefix { slot, .. } => slot,
         };
         Some(match f.get(slot) {
-            None => Tri::Unknown,
+            None => {
+                sink.unknown(slot);
+                Tri::Unknown
+            }
             Some(v) => Tri::from_bool(self.holds(node, v)),
         })
     }
@@ -962,6 +1061,9 @@ mod tests {
             r#"{"all":[{"fact":"b","eq":1},{"fact":"a","gte":1}]}"#,
             r#"{"any":[{"fact":"b","eq":1},{"fact":"a","lt":0}]}"#,
             r#"{"fact":"a","eq":0}"#,
+            r#"{"all":[{"fact":"x","eq":1},{"any":[{"fact":"y","eq":1},{"fact":"a","eq":1}]},{"fact":"b","eq":1},{"fact":"x","eq":2}]}"#,
+            r#"{"any":[{"not":{"fact":"y","eq":1}},{"all":[{"fact":"t","eq":"x"},{"fact":"b","lt":3}]},{"fact":"language","eq":"fr"}]}"#,
+            r#"{"all":[{"fact":"site","eq":"hq"},{"not":{"all":[{"fact":"unit","prefix":"r"},{"fact":"b","gt":0}]}}]}"#,
         ];
         let compiled: Vec<(Cond, FCond)> = conds.iter().map(|j| compile(&mut s, j)).collect();
         let trees: Vec<FCond> = compiled.iter().map(|(_, f)| f.clone()).collect();
@@ -981,6 +1083,18 @@ mod tests {
                 assert_eq!(fc.eval(&f), c.eval(r), "{j} on {r:?}");
                 assert_eq!(flat.eval(i as u32, &f), Some(c.eval(r)), "{j} on {r:?}");
             }
+            // The facts a question asks for, over every rule in a row as the router asks:
+            // the same facts in the same order as the tree's.
+            let mut by_tree: Vec<&FactRef> = Vec::new();
+            let mut slots: Vec<u32> = Vec::new();
+            for (i, (c, _)) in compiled.iter().enumerate() {
+                let t = c.eval_missing(r, &mut by_tree);
+                assert_eq!(flat.eval_missing(i as u32, &f, &mut slots), Some(t));
+            }
+            let by_flat: Vec<FactRef> = slots.iter().filter_map(|&x| s.fact(x)).collect();
+            let by_tree: Vec<FactRef> = by_tree.into_iter().cloned().collect();
+            assert_eq!(by_flat, by_tree, "on {r:?}");
+            assert!(!by_tree.is_empty() || r.facts.contains_key("b"));
         }
     }
 

@@ -904,11 +904,6 @@ impl UnitDesks {
 pub(crate) struct Compiled {
     /// Parallel to [`RuleSet::rules`] (evaluation order).
     pub rules: Vec<CompiledRule>,
-    /// The rules' conditions, parallel to `rules` (the hot path evaluates them from
-    /// [`RuleIndex::conds`]; these answer questions and explanations).
-    pub whens: Vec<Cond>,
-    /// Heap bytes held by `whens` (counted when they are built: their texts are shared).
-    whens_bytes: usize,
     pub rule_index: RuleIndex,
     pub caps: CapIndex,
     pub units: UnitTree,
@@ -1216,20 +1211,18 @@ impl Compiled {
             let mut symbols = Symbols::of_facts(&rules.facts);
             // The conditions share their fact names (with the declared facts) and texts.
             let mut texts = cond::Texts::with(rules.facts.iter().map(|f| &f.id));
-            let whens: Vec<Cond> = rules
+            // The trees are a step to the flat form the router keeps (explanations compile
+            // a rule's tree again when asked).
+            let fast: Vec<FCond> = rules
                 .rules
                 .iter()
-                .map(|r| Cond::compile_in(&r.when, &mut texts))
+                .map(|r| symbols.compile(&Cond::compile_in(&r.when, &mut texts)))
                 .collect();
-            let whens_bytes = whens.capacity() * std::mem::size_of::<Cond>()
-                + whens.iter().map(Cond::heap_bytes).sum::<usize>()
-                + texts.made_bytes();
-            let fast: Vec<FCond> = whens.iter().map(|c| symbols.compile(c)).collect();
             let rule_index = RuleIndex::build(symbols, &fast);
             let (by_travel, travel_rows) = travel_tables(org);
-            (whens, whens_bytes, rule_index, by_travel, travel_rows)
+            (rule_index, by_travel, travel_rows)
         };
-        let ((whens, whens_bytes, rule_index, by_travel, travel_rows), (desks, caps, views)) =
+        let ((rule_index, by_travel, travel_rows), (desks, caps, views)) =
             crate::parallel::join("rightdesk-compile", parallel, rules_job, caps_job);
         let DeskFields {
             units,
@@ -1258,8 +1251,6 @@ impl Compiled {
         let hot = Hot::of(&hot);
         Compiled {
             rules: compiled_rules,
-            whens,
-            whens_bytes,
             rule_index,
             caps,
             zone: Offsets::shared(org.timezone),
@@ -1329,7 +1320,6 @@ impl Compiled {
             + (self.units.pre.capacity() + self.units.last.capacity()) * 4
             + self.unit_desks.heap_bytes()
             + self.rules.capacity() * std::mem::size_of::<CompiledRule>()
-            + self.whens_bytes
             + self.rule_index.heap_bytes()
             + self.schedules.capacity() * std::mem::size_of::<Hours>()
             + languages

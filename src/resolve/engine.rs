@@ -12,7 +12,7 @@ use super::validate::Checked;
 use super::{
     AssignmentRef, Gap, Opening, OutcomeRef, Question, Request, Resolution, ResolutionRef,
 };
-use crate::compile::cond::{FactRef, FactVal, Tri};
+use crate::compile::cond::{Cond, FactRef, FactVal, Tri};
 use crate::compile::fast::Facts;
 use crate::compile::rule_index::Merge;
 use crate::compile::{
@@ -353,23 +353,27 @@ impl<'a, 's> Engine<'a, 's> {
     pub(crate) fn questions(
         &self,
         req: &Request,
+        values: &Facts<'_>,
         unknown: &[u32],
         needing: Option<u32>,
     ) -> Vec<Question> {
-        let mut facts: Vec<&FactRef> = Vec::new();
+        let index = &self.comp.rule_index;
+        let mut slots: Vec<u32> = Vec::new();
         for &pos in unknown {
-            if let Some(when) = self.comp.whens.get(pos as usize) {
-                when.eval_missing(req, &mut facts);
-            }
+            index.conds.eval_missing(pos, values, &mut slots);
         }
+        let mut facts: Vec<FactRef> = slots
+            .into_iter()
+            .filter_map(|s| index.symbols.fact(s))
+            .collect();
         if let Some(r) = needing.and_then(|p| self.comp.rules.get(p as usize)) {
             for f in constraint_facts_missing(r, req) {
-                if !facts.contains(&f) {
-                    facts.push(f);
+                if !facts.contains(f) {
+                    facts.push(f.clone());
                 }
             }
         }
-        facts.into_iter().map(|f| question(self.rules, f)).collect()
+        facts.iter().map(|f| question(self.rules, f)).collect()
     }
 
     /// The deciding rule's demands resolved against the request.
@@ -1126,7 +1130,7 @@ impl<'a, 's> Engine<'a, 's> {
     pub(crate) fn resolve(&self, ctx: &Ctx<'_>, facts: &Facts<'_>) -> ResolutionRef<'a> {
         let lists = self.comp.rule_index.lists_for(facts);
         let decision = self.decide_with(ctx.req, facts, Merge::new(lists), |_, _, _| {});
-        self.answer(ctx.req, decision, |q| self.route(ctx, q))
+        self.answer(ctx.req, facts, decision, |q| self.route(ctx, q))
     }
 
     /// The answer to a decision: the questions, the gap of no rule, or what `route` makes
@@ -1135,6 +1139,7 @@ impl<'a, 's> Engine<'a, 's> {
     fn answer(
         &self,
         req: &Request,
+        facts: &Facts<'_>,
         decision: Decision,
         route: impl FnOnce(&Query<'a, '_>) -> OutcomeRef<'a>,
     ) -> ResolutionRef<'a> {
@@ -1144,7 +1149,7 @@ impl<'a, 's> Engine<'a, 's> {
         let (outcome, rule) = match decision {
             Decision::NeedsInfo { unknown, needing } => (
                 OutcomeRef::NeedsInfo {
-                    questions: self.questions(req, &unknown, needing),
+                    questions: self.questions(req, facts, &unknown, needing),
                 },
                 None,
             ),
@@ -1187,19 +1192,21 @@ impl<'a, 's> Engine<'a, 's> {
         let mut notes: Vec<RuleNote> = Vec::new();
         let n = self.comp.rules.len() as u32;
         let decision = self.decide_with(req, facts, 0..n, |pos, tri, needing| {
-            if let (Some(r), Some(c), Some(when)) = (
+            if let (Some(r), Some(c)) = (
                 self.rules.rules.get(pos as usize),
                 self.comp.rules.get(pos as usize),
-                self.comp.whens.get(pos as usize),
             ) {
+                // The condition as a tree, compiled here: an explanation is rare, and the
+                // router keeps only the flat form it evaluates.
+                let when = Cond::compile(&r.when);
                 notes.push(crate::explain::why::rule_note(
-                    r, c, when, req, tri, needing,
+                    r, c, &when, req, tri, needing,
                 ));
             }
         });
         let mut candidates = Vec::new();
         let mut res = self
-            .answer(req, decision, |q| {
+            .answer(req, facts, decision, |q| {
                 let (outcome, judged) = self.route_explained(ctx, q);
                 candidates = judged;
                 outcome
