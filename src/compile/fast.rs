@@ -803,15 +803,7 @@ impl Conds {
     /// One step per node evaluated; a short circuit skips the rest of its subtree at once.
     #[inline(always)]
     pub(crate) fn eval(&self, rule: u32, f: &Facts<'_>) -> Option<Tri> {
-        let &(start, end) = self.rules.get(rule as usize)?;
-        Some(self.fold(
-            start as usize,
-            end as usize,
-            Tri::False,
-            Tri::True,
-            f,
-            &mut (),
-        ))
+        self.eval_into(rule, f, &mut ())
     }
 
     /// [`Conds::eval`], pushing onto `missing` (without duplicates, in order of first
@@ -823,15 +815,15 @@ impl Conds {
         f: &Facts<'_>,
         missing: &mut Vec<u32>,
     ) -> Option<Tri> {
+        self.eval_into(rule, f, missing)
+    }
+
+    /// Rule `rule`'s verdict, its unknown tests reported to `sink`.
+    #[inline(always)]
+    fn eval_into<S: Sink>(&self, rule: u32, f: &Facts<'_>, sink: &mut S) -> Option<Tri> {
         let &(start, end) = self.rules.get(rule as usize)?;
-        Some(self.fold(
-            start as usize,
-            end as usize,
-            Tri::False,
-            Tri::True,
-            f,
-            missing,
-        ))
+        let (start, end) = (start as usize, end as usize);
+        Some(self.fold(start, end, Tri::False, Tri::True, f, sink))
     }
 
     /// The verdict of the subtree at `i` (`node`), and where the next one starts.
