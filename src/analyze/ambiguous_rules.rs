@@ -767,20 +767,19 @@ rules: []
     mod compatibility {
         //! Which rules a wildcard is paired with.
         use super::super::{compatible, pinned_texts};
+        use crate::Router;
         use crate::analyze::Options;
         use crate::analyze::context::Context;
-        use crate::{Org, OrgSpec, Router, RuleSet, RuleSetSpec};
+        use crate::load::{Format, Source, router_from_str};
         use std::collections::HashMap;
 
         fn router(rules: &str) -> Router {
-            let org: OrgSpec = serde_saphyr::from_str(
-                "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a, b]}]\n",
+            let org = "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a, b]}]\n";
+            router_from_str(
+                Source::new(org, Format::Yaml),
+                Source::new(rules, Format::Yaml),
             )
-            .unwrap();
-            let org = Org::from_spec(org).unwrap();
-            let spec: RuleSetSpec = serde_saphyr::from_str(rules).unwrap();
-            let rules = RuleSet::from_spec(spec, &org).unwrap();
-            Router::new(org, rules)
+            .unwrap()
         }
 
         const RULES: &str = r#"

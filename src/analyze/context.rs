@@ -1425,17 +1425,15 @@ impl Weekly {
 mod tests {
     //! Which earlier rules a need's searches must count.
     use super::*;
-    use crate::{OrgSpec, RuleSetSpec};
+    use crate::load::{Format, Source, router_from_str};
 
     fn router(rules: &str) -> Router {
-        let org: OrgSpec = serde_saphyr::from_str(
-            "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a]}]\n",
+        let org = "sites: [{id: hq}]\nunits: [{id: u}]\ndesks: [{id: d, unit: u, site: hq, capabilities: [a]}]\n";
+        router_from_str(
+            Source::new(org, Format::Yaml),
+            Source::new(rules, Format::Yaml),
         )
-        .unwrap();
-        let org = Org::from_spec(org).unwrap();
-        let spec: RuleSetSpec = serde_saphyr::from_str(rules).unwrap();
-        let rules = RuleSet::from_spec(spec, &org).unwrap();
-        Router::new(org, rules)
+        .unwrap()
     }
 
     #[test]
